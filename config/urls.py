@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fugong.core import views as core_views
+from fugong.core.api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("fugong.accounts.urls")),
+    path("enterprises/", include("fugong.enterprises.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "fugong.core.views.not_found"

@@ -1,0 +1,20 @@
+import pytest
+
+from fugong.core.testing import make_enterprise, personas
+
+
+@pytest.fixture
+def baotou_enterprise(db):
+    """In scope for the Baotou league, the Kundulun county and the work group."""
+    return make_enterprise(county="150203", name="包头钢铁（集团）有限责任公司", tags=["leading", "key_industry"])
+
+
+@pytest.fixture
+def ordos_enterprise(db):
+    """Out of scope for everyone but the region."""
+    return make_enterprise(county="150622", name="鄂尔多斯准格尔煤业有限公司", industry="06")
+
+
+@pytest.fixture
+def users(baotou_enterprise):
+    return personas(baotou_enterprise)

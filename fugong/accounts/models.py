@@ -1,0 +1,142 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fugong.core.models import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    REGION = "region", _("Region official")
+    LEAGUE = "league", _("League official")
+    COUNTY = "county", _("County official")
+    WORKGROUP = "workgroup", _("Work-group member")
+    HANDLER = "handler", _("Department handler")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    PROVIDER = "provider", _("Provider")
+    BANK = "bank", _("Bank")
+
+
+OFFICIAL_ROLES = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
+
+
+class WorkGroup(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    leagues = models.ManyToManyField("areas.Area", related_name="work_groups", verbose_name=_("leagues"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("work group")
+        verbose_name_plural = _("work groups")
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class Bank(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person bound to one role and to what that role is about (DESIGN.md, roles)."""
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    area = models.ForeignKey("areas.Area", models.PROTECT, null=True, blank=True, verbose_name=_("area"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("enterprise"),
+    )
+    work_group = models.ForeignKey(
+        WorkGroup, models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("work group")
+    )
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="handlers", verbose_name=_("department")
+    )
+    bank = models.ForeignKey(Bank, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("bank"))
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # The binding each role needs is enforced here, not only in forms.
+            models.CheckConstraint(
+                name="user_role_binding",
+                condition=(
+                    models.Q(role="")
+                    | models.Q(role__in=["region", "league", "county"], area__isnull=False)
+                    | models.Q(role="workgroup", work_group__isnull=False)
+                    | models.Q(role="handler", department__isnull=False)
+                    | models.Q(role="enterprise", enterprise__isnull=False)
+                    | models.Q(role="provider")
+                    | models.Q(role="bank", bank__isnull=False)
+                ),
+            )
+        ]
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in OFFICIAL_ROLES
+
+    @property
+    def binding(self) -> str:
+        target = self.area or self.enterprise or self.work_group or self.department or self.bank
+        return str(target) if target else ""
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=PREFIX_LENGTH)
+    digest = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def new_raw() -> str:
+        return "fg_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self):
+        self.revoked_at = timezone.now()

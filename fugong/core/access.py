@@ -1,0 +1,101 @@
+"""The one module that decides who may read and write what (DESIGN.md, rule 1).
+
+Every view, API endpoint, export and selector that touches enterprise-bound data starts here.
+Anything out of scope is answered as if it did not exist: Http404, never 403.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from fugong.accounts.models import Role, User
+from fugong.areas.models import Area, Park
+from fugong.enterprises.models import Enterprise, KeyProject
+
+
+def area_scope(user: User) -> Q | None:
+    """The area filter on objects carrying `league` and `county`; None means nothing is visible.
+
+    The scope follows the level of the bound area, so a league official of a separately listed
+    city (Manzhouli, Erenhot) sees that city, as a county official would.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area_id:
+        level = user.area.level
+        if level == Area.Level.REGION:
+            return Q()
+        if level == Area.Level.LEAGUE:
+            return Q(league_id=user.area_id)
+        return Q(county_id=user.area_id)
+    if user.role == Role.WORKGROUP and user.work_group_id:
+        return Q(league_id__in=user.work_group.leagues.values("code"))
+    return None
+
+
+def visible_enterprises(user: User) -> QuerySet[Enterprise]:
+    if user.is_authenticated and user.role == Role.ENTERPRISE:
+        return Enterprise.objects.filter(pk=user.enterprise_id)
+    # Handlers (problems routed to their department) and banks (referrals to them) get their
+    # enterprises when the problem ledger and the financing referrals land.
+    scope = area_scope(user)
+    return Enterprise.objects.none() if scope is None else Enterprise.objects.filter(scope)
+
+
+def can_edit_registry(user: User) -> bool:
+    return user.is_authenticated and user.is_official and area_scope(user) is not None
+
+
+def editable_enterprises(user: User) -> QuerySet[Enterprise]:
+    return visible_enterprises(user) if can_edit_registry(user) else Enterprise.objects.none()
+
+
+def access_enterprise(user: User, credit_code: str, *, write: bool = False) -> Enterprise:
+    qs = editable_enterprises(user) if write else visible_enterprises(user)
+    enterprise = qs.select_related("league", "county", "park", "industry").filter(credit_code=credit_code).first()
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+def visible_areas(user: User) -> QuerySet[Area]:
+    """Areas the user may file under or filter by: their own area and everything below it."""
+    scope = area_scope(user)
+    if scope is None:
+        return Area.objects.none()
+    if user.role == Role.WORKGROUP:
+        codes = list(user.work_group.leagues.values_list("code", flat=True))
+        return Area.objects.filter(Q(code__in=codes) | Q(parent_id__in=codes))
+    area = user.area
+    if area.level == Area.Level.REGION:
+        return Area.objects.all()
+    if area.level == Area.Level.LEAGUE:
+        return Area.objects.filter(Q(code=area.code) | Q(parent_id=area.code))
+    return Area.objects.filter(code=area.code)
+
+
+def can_write_in_county(user: User, county: Area) -> bool:
+    return can_edit_registry(user) and visible_areas(user).filter(code=county.code).exists()
+
+
+def visible_key_projects(user: User) -> QuerySet[KeyProject]:
+    if user.is_authenticated and user.role == Role.ENTERPRISE:
+        return KeyProject.objects.filter(owner_id=user.enterprise_id)
+    scope = area_scope(user)
+    return KeyProject.objects.none() if scope is None else KeyProject.objects.filter(scope)
+
+
+def access_key_project(user: User, pk: int, *, write: bool = False) -> KeyProject:
+    qs = visible_key_projects(user)
+    if write:
+        qs = qs if can_edit_registry(user) else qs.none()
+    project = qs.select_related("league", "county", "park", "owner").filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def visible_parks(user: User) -> QuerySet[Park]:
+    scope = area_scope(user)
+    if scope is None:
+        return Park.objects.none()
+    return Park.objects.filter(scope)

@@ -1,0 +1,50 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fugong.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES = frozenset(Role.values)
+AREA_ROLES = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP})
+
+# One entry per page in the side navigation; each later app adds its own rows here.
+NAVIGATION = [
+    NavItem(_("Home"), "home", ALL_ROLES),
+    NavItem(_("Enterprises"), "enterprises:list", AREA_ROLES),
+    NavItem(_("My enterprise"), "enterprises:mine", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Key projects"), "enterprises:project_list", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Import enterprises"), "enterprises:import", frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})),
+    NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "navigation": [
+            {"label": item.label, "url": item.url, "active": item.url_name == current}
+            for item in NAVIGATION
+            if user.role in item.roles
+        ]
+    }
+
+
+def csp_nonce(request):
+    # django-htmx's {% htmx_script %} reads `csp_nonce` from the context.
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}

@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from fugong.accounts.models import Role
+from fugong.enterprises import selectors
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {}
+    if user.role == Role.ENTERPRISE:
+        context["enterprise"] = user.enterprise
+    elif user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
+        context["summary"] = selectors.registry_summary(user=user)
+    return render(request, "core/home.html", context)
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+def not_found(request, exception=None):
+    response = render(request, "404.html", status=404)
+    return response if isinstance(response, HttpResponse) else HttpResponse(status=404)

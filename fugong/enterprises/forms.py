@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fugong.areas.models import Area, Park
+from fugong.core import access
+from fugong.enterprises.models import Enterprise, Industry, SizeClass, Tag
+
+
+class BootstrapMixin:
+    def style_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class EnterpriseForm(BootstrapMixin, forms.Form):
+    credit_code = forms.CharField(label=_("credit code"), max_length=30)
+    name = forms.CharField(label=_("name"), max_length=100)
+    county = forms.ModelChoiceField(label=_("county"), queryset=Area.objects.none())
+    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
+    industry = forms.ModelChoiceField(label=_("industry"), queryset=Industry.objects.all())
+    above_scale = forms.BooleanField(label=_("above-scale"), required=False)
+    size_class = forms.ChoiceField(label=_("size class"), choices=SizeClass.choices)
+    tags = forms.MultipleChoiceField(
+        label=_("tags"), choices=Tag.Code.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    employees = forms.IntegerField(label=_("employees"), min_value=0)
+    normal_output = forms.DecimalField(
+        label=_("normal output value (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    contact_name = forms.CharField(label=_("contact name"), max_length=40, required=False)
+    contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
+
+    def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = access.visible_areas(user)
+        self.fields["county"].queryset = areas.filter(level=Area.Level.COUNTY).order_by("code")
+        self.fields["park"].queryset = access.visible_parks(user)
+        if enterprise is not None:
+            self.fields["credit_code"].disabled = True
+        self.style_fields()
+
+
+class KeyProjectForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    county = forms.ModelChoiceField(label=_("county"), queryset=Area.objects.none())
+    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
+    total_investment = forms.DecimalField(
+        label=_("total investment (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    planned_start = forms.DateField(label=_("planned start"), widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.CharField(label=_("owner enterprise (credit code)"), max_length=30, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        areas = access.visible_areas(user)
+        self.fields["county"].queryset = areas.filter(level=Area.Level.COUNTY).order_by("code")
+        self.fields["park"].queryset = access.visible_parks(user)
+        self.style_fields()
+
+    def clean_owner(self):
+        code = self.cleaned_data["owner"].strip().upper()
+        if not code:
+            return None
+        owner = access.visible_enterprises(self.user).filter(credit_code=code).first()
+        if owner is None:
+            raise forms.ValidationError(_("No enterprise with this credit code in your area."))
+        return owner

@@ -1,0 +1,196 @@
+"""Every write to the registry: forms, the API, Excel import and the demo all come through here."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fugong.accounts.models import User
+from fugong.areas.models import Area, Park
+from fugong.core import access
+from fugong.core.text import clean, pinyin_keys
+from fugong.enterprises.credit_code import CreditCodeError, check
+from fugong.enterprises.models import Enterprise, Industry, KeyProject, SizeClass, Tag
+
+
+class Source:
+    FORM = "form"
+    API = "api"
+    EXCEL = "excel"
+    DEMO = "demo"
+    COMMAND = "command"
+
+
+@dataclass(kw_only=True)
+class EnterpriseData:
+    credit_code: str
+    name: str
+    county: Area
+    industry: Industry
+    size_class: str
+    employees: int
+    normal_output: Decimal
+    park: Park | None = None
+    above_scale: bool = False
+    tags: list[str] = field(default_factory=list)
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+def _validate(data: EnterpriseData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        data.credit_code = check(data.credit_code)
+    except CreditCodeError as e:
+        errors["credit_code"] = [str(e)]
+    data.name = clean(data.name)
+    if not data.name:
+        errors["name"] = [_("The name is required.")]
+    if data.county.level != Area.Level.COUNTY:
+        errors["county"] = [_("Choose a county, not a league or the region.")]
+    if data.park is not None and data.park.league_id != data.county.parent_id:
+        errors["park"] = [_("The park %(park)s is not in this county's league.") % {"park": data.park.name}]
+    if data.size_class not in SizeClass.values:
+        errors["size_class"] = [_("Unknown size class.")]
+    unknown = set(data.tags) - set(Tag.Code.values)
+    if unknown:
+        errors["tags"] = [_("Unknown tag: %(tag)s.") % {"tag": ", ".join(sorted(unknown))}]
+    if data.employees is None or data.employees < 0:
+        errors["employees"] = [_("Employees cannot be negative.")]
+    if data.normal_output is None or data.normal_output < 0:
+        errors["normal_output"] = [_("The normal output value cannot be negative.")]
+    return errors
+
+
+def _apply(enterprise: Enterprise, data: EnterpriseData) -> None:
+    enterprise.credit_code = data.credit_code
+    enterprise.name = data.name
+    enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(data.name)
+    enterprise.county = data.county
+    enterprise.league_id = data.county.parent_id
+    enterprise.park = data.park
+    enterprise.industry = data.industry
+    enterprise.above_scale = data.above_scale
+    enterprise.size_class = data.size_class
+    enterprise.employees = data.employees
+    enterprise.normal_output = data.normal_output
+    enterprise.contact_name = clean(data.contact_name)
+    enterprise.contact_phone = clean(data.contact_phone).replace(" ", "")
+
+
+def _check_scope(actor: User | None, county: Area) -> None:
+    # The demo and operations commands run without an actor; every user-facing path passes one.
+    if actor is not None and not access.can_write_in_county(actor, county):
+        raise ValidationError({"county": [_("This county is outside your area.")]})
+
+
+def _save(enterprise: Enterprise, data: EnterpriseData, *, actor: User | None, source: str) -> Enterprise:
+    enterprise._history_user = actor
+    enterprise._change_reason = source
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError as e:
+        # Two creates racing on one credit code: the loser gets the same message as a late duplicate.
+        raise ValidationError(
+            {"credit_code": [_("An enterprise with credit code %(code)s already exists.") % {"code": data.credit_code}]}
+        ) from e
+    current = set(enterprise.tags.values_list("code", flat=True)) if enterprise.pk else set()
+    if current != set(data.tags):
+        enterprise.tags.set(data.tags)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_create(*, actor: User | None, data: EnterpriseData, source: str) -> Enterprise:
+    errors = _validate(data)
+    if errors:
+        raise ValidationError(errors)
+    _check_scope(actor, data.county)
+    if Enterprise.objects.filter(credit_code=data.credit_code).exists():
+        raise ValidationError(
+            {"credit_code": [_("An enterprise with credit code %(code)s already exists.") % {"code": data.credit_code}]}
+        )
+    enterprise = Enterprise()
+    _apply(enterprise, data)
+    return _save(enterprise, data, actor=actor, source=source)
+
+
+@transaction.atomic
+def enterprise_update(*, actor: User | None, enterprise: Enterprise, data: EnterpriseData, source: str) -> Enterprise:
+    errors = _validate(data)
+    if data.credit_code != enterprise.credit_code and "credit_code" not in errors:
+        errors["credit_code"] = [_("The credit code of a registered enterprise cannot be changed.")]
+    if errors:
+        raise ValidationError(errors)
+    _check_scope(actor, data.county)
+    _apply(enterprise, data)
+    return _save(enterprise, data, actor=actor, source=source)
+
+
+def enterprise_data_from(enterprise: Enterprise, **changes) -> EnterpriseData:
+    """The current values of an enterprise as EnterpriseData, with some replaced (for PATCH)."""
+    values = {
+        "credit_code": enterprise.credit_code,
+        "name": enterprise.name,
+        "county": enterprise.county,
+        "industry": enterprise.industry,
+        "size_class": enterprise.size_class,
+        "employees": enterprise.employees,
+        "normal_output": enterprise.normal_output,
+        "park": enterprise.park,
+        "above_scale": enterprise.above_scale,
+        "tags": sorted(t.code for t in enterprise.tags.all()),
+        "contact_name": enterprise.contact_name,
+        "contact_phone": enterprise.contact_phone,
+    }
+    values.update(changes)
+    return EnterpriseData(**values)
+
+
+@dataclass(kw_only=True)
+class KeyProjectData:
+    name: str
+    county: Area
+    total_investment: Decimal
+    planned_start: object
+    park: Park | None = None
+    owner: Enterprise | None = None
+
+
+@transaction.atomic
+def key_project_save(
+    *, actor: User | None, data: KeyProjectData, source: str, project: KeyProject | None = None
+) -> KeyProject:
+    errors: dict[str, list[str]] = {}
+    data.name = clean(data.name)
+    if not data.name:
+        errors["name"] = [_("The name is required.")]
+    if data.county.level != Area.Level.COUNTY:
+        errors["county"] = [_("Choose a county, not a league or the region.")]
+    if data.park is not None and data.park.league_id != data.county.parent_id:
+        errors["park"] = [_("The park %(park)s is not in this county's league.") % {"park": data.park.name}]
+    if data.total_investment is None or data.total_investment < 0:
+        errors["total_investment"] = [_("The total investment cannot be negative.")]
+    if errors:
+        raise ValidationError(errors)
+    _check_scope(actor, data.county)
+    duplicate = KeyProject.objects.filter(name=data.name, county=data.county)
+    if project is not None:
+        duplicate = duplicate.exclude(pk=project.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": [_("A key project of this name already exists in this county.")]})
+    project = project or KeyProject()
+    project.name = data.name
+    project.county = data.county
+    project.league_id = data.county.parent_id
+    project.park = data.park
+    project.total_investment = data.total_investment
+    project.planned_start = data.planned_start
+    project.owner = data.owner
+    project._history_user = actor
+    project._change_reason = source
+    project.save()
+    return project
