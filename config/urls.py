@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from fugong.core import views as core_views
@@ -11,7 +10,6 @@ urlpatterns = [
     path("accounts/", include("fugong.accounts.urls")),
     path("enterprises/", include("fugong.enterprises.urls")),
     path("api/", api.urls),
-    path("admin/", admin.site.urls),
 ]
 
 handler404 = "fugong.core.views.not_found"

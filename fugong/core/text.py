@@ -40,9 +40,14 @@ def clean(text) -> str:
     return _SPACES.sub(" ", simplify(halfwidth(str(text)))).strip()
 
 
+def clean_name(text) -> str:
+    """An enterprise name as registered: cleaned, with the full-width brackets of Chinese names."""
+    return clean(text).replace("(", "（").replace(")", "）")
+
+
 def name_key(text) -> str:
-    """A name reduced for matching: cleaned, without spaces, brackets unified."""
-    return clean(text).replace(" ", "").replace("(", "（").replace(")", "）")
+    """A name reduced for matching: as registered, without spaces."""
+    return clean_name(text).replace(" ", "")
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:

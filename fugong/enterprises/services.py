@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Park
 from fugong.core import access
-from fugong.core.text import clean, pinyin_keys
+from fugong.core.text import clean, clean_name, pinyin_keys
 from fugong.enterprises.credit_code import CreditCodeError, check
 from fugong.enterprises.models import Enterprise, Industry, KeyProject, SizeClass, Tag
 
@@ -45,7 +45,7 @@ def _validate(data: EnterpriseData) -> dict[str, list[str]]:
         data.credit_code = check(data.credit_code)
     except CreditCodeError as e:
         errors["credit_code"] = [str(e)]
-    data.name = clean(data.name)
+    data.name = clean_name(data.name)
     if not data.name:
         errors["name"] = [_("The name is required.")]
     if data.county.level != Area.Level.COUNTY:

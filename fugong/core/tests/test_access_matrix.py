@@ -1,0 +1,231 @@
+"""Every URL × every role × an object in and out of scope (DESIGN.md rule 1).
+
+A URL pattern without an entry in MATRIX fails `test_every_url_has_an_entry`, so a new page
+cannot ship without deciding who may open it. Out of scope answers 404, never 403.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fugong.accounts import services as account_services
+from fugong.accounts.models import Role
+from fugong.core.models import ImportBatch
+from fugong.core.testing import make_enterprise
+from fugong.enterprises import services
+from fugong.enterprises.models import KeyProject
+
+ALL = frozenset(Role.values)
+OFFICIALS = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
+AREA_READERS = OFFICIALS | {Role.WORKGROUP}
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one URL, and which roles get `ok` in scope; everyone else gets `denied`.
+
+    `url(ctx, inside)` builds the URL for the in-scope object (inside=True) or the out-of-scope
+    one; when out-of-scope is meaningless the entry sets `scoped=False`. Out of scope only the
+    region official (who sees everything) gets `ok`.
+    """
+
+    url: object
+    allowed: frozenset
+    method: str = "get"
+    ok: int = 200
+    denied: int = 404
+    scoped: bool = True
+    body: object = None
+    out_allowed: frozenset = field(default_factory=lambda: frozenset({Role.REGION}))
+
+
+def _enterprise(ctx, inside):
+    return ctx["inside"] if inside else ctx["outside"]
+
+
+def _project(ctx, inside):
+    return ctx["project_in"] if inside else ctx["project_out"]
+
+
+def _batch(ctx, inside):
+    return ctx["batches"][ctx["role"]] if inside else ctx["batches"]["other"]
+
+
+def _token(ctx, inside):
+    return ctx["tokens"][ctx["role"]] if inside else ctx["tokens"]["other"]
+
+
+MATRIX: dict[str, Case] = {
+    "home": Case(lambda c, i: "/", ALL, scoped=False),
+    "healthz": Case(lambda c, i: "/healthz", ALL, scoped=False),
+    "set_language": Case(lambda c, i: "/i18n/setlang/", ALL, method="post", ok=302, scoped=False,
+                         body={"language": "en", "next": "/"}),
+    # A signed-in user is sent on from the login page.
+    "accounts:login": Case(lambda c, i: "/accounts/login/", ALL, ok=302, scoped=False),
+    "accounts:logout": Case(lambda c, i: "/accounts/logout/", ALL, method="post", ok=302, scoped=False),
+    "accounts:settings": Case(lambda c, i: "/accounts/settings/", ALL, scoped=False),
+    "accounts:password_change": Case(lambda c, i: "/accounts/settings/password/", ALL, scoped=False),
+    "accounts:token_create": Case(lambda c, i: "/accounts/tokens/new/", ALL, method="post", scoped=False,
+                                  body={"name": "matrix"}),
+    # One's own token in scope, another user's out of scope: nobody may revoke someone else's.
+    "accounts:token_revoke": Case(lambda c, i: f"/accounts/tokens/{_token(c, i).pk}/revoke/", ALL, method="post",
+                                  ok=302, out_allowed=frozenset()),
+    "enterprises:list": Case(lambda c, i: "/enterprises/", ALL, scoped=False),
+    "enterprises:mine": Case(lambda c, i: "/enterprises/mine/", frozenset({Role.ENTERPRISE}), ok=302, scoped=False),
+    "enterprises:create": Case(lambda c, i: "/enterprises/new/", OFFICIALS, scoped=False),
+    "enterprises:county_options": Case(lambda c, i: "/enterprises/counties/?league=150200", ALL, scoped=False),
+    "enterprises:export": Case(lambda c, i: "/enterprises/export.xlsx", ALL, scoped=False),
+    "enterprises:template": Case(lambda c, i: "/enterprises/template.xlsx", OFFICIALS, scoped=False),
+    "enterprises:import": Case(lambda c, i: "/enterprises/import/", OFFICIALS, scoped=False),
+    "enterprises:import_preview": Case(lambda c, i: f"/enterprises/import/{_batch(c, i).pk}/", OFFICIALS,
+                                       out_allowed=frozenset()),
+    "enterprises:project_list": Case(lambda c, i: "/enterprises/projects/", ALL, scoped=False),
+    "enterprises:project_create": Case(lambda c, i: "/enterprises/projects/new/", OFFICIALS, scoped=False),
+    "enterprises:project_detail": Case(lambda c, i: f"/enterprises/projects/{_project(c, i).pk}/",
+                                       AREA_READERS | {Role.ENTERPRISE}),
+    "enterprises:project_edit": Case(lambda c, i: f"/enterprises/projects/{_project(c, i).pk}/edit/", OFFICIALS),
+    "enterprises:detail": Case(lambda c, i: f"/enterprises/{_enterprise(c, i).credit_code}/",
+                               AREA_READERS | {Role.ENTERPRISE}),
+    "enterprises:edit": Case(lambda c, i: f"/enterprises/{_enterprise(c, i).credit_code}/edit/", OFFICIALS),
+    "api:openapi-json": Case(lambda c, i: "/api/openapi.json", ALL, scoped=False),
+    "api:openapi-view": Case(lambda c, i: "/api/docs", ALL, scoped=False),
+    "api:api-root": Case(lambda c, i: "/api/", frozenset(), scoped=False),
+    "api:list_enterprises": Case(lambda c, i: "/api/v1/enterprises", ALL, scoped=False),
+    "api:get_enterprise": Case(lambda c, i: f"/api/v1/enterprises/{_enterprise(c, i).credit_code}",
+                               AREA_READERS | {Role.ENTERPRISE}),
+    "api:update_enterprise": Case(lambda c, i: f"/api/v1/enterprises/{_enterprise(c, i).credit_code}", OFFICIALS,
+                                  method="patch", body={"contact_name": "张三"}),
+    # Create: officials get 201 in their own area; the out-of-scope county is refused as a bad field.
+    "api:create_enterprise": Case(lambda c, i: "/api/v1/enterprises", OFFICIALS, method="post", ok=201,
+                                  scoped=False, body=lambda c, i: c["new_enterprise"]),
+}
+
+
+def url_names(patterns=None, namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}:{p.namespace}" if namespace and p.namespace else p.namespace or namespace
+            yield from url_names(p.url_patterns, inner or "")
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}:{p.name}" if namespace else str(p.name)
+
+
+def test_every_url_has_an_entry():
+    names = set(url_names())
+    assert names - set(MATRIX) == set(), "URL patterns without an access-matrix entry"
+    assert set(MATRIX) - names == set(), "access-matrix entries for URLs that no longer exist"
+
+
+@pytest.fixture
+def ctx(users, baotou_enterprise, ordos_enterprise):
+    from decimal import Decimal
+
+    from fugong.areas.models import Area
+    from fugong.core.testing import credit_code
+
+    project_in = services.key_project_save(
+        actor=None, source="command", data=services.KeyProjectData(
+            name="包头稀土新材料项目", county=Area.objects.get(code="150203"), total_investment=Decimal("50000"),
+            planned_start="2020-03-01", owner=baotou_enterprise))
+    project_out = services.key_project_save(
+        actor=None, source="command", data=services.KeyProjectData(
+            name="准格尔煤制烯烃项目", county=Area.objects.get(code="150622"), total_investment=Decimal("900000"),
+            planned_start="2020-03-01"))
+    other = users[Role.REGION]
+    tokens = {role: account_services.token_create(user=user, name="t")[0] for role, user in users.items()}
+    tokens["other"] = account_services.token_create(user=make_other_user(), name="other")[0]
+    batches = {role: ImportBatch.objects.create(kind="enterprises", user=user, filename="a.xlsx")
+               for role, user in users.items()}
+    batches["other"] = ImportBatch.objects.create(kind="enterprises", user=tokens["other"].user, filename="b.xlsx")
+    assert KeyProject.objects.count() == 2 and other
+    return {
+        "users": users, "inside": baotou_enterprise, "outside": ordos_enterprise,
+        "project_in": project_in, "project_out": project_out, "tokens": tokens, "batches": batches,
+        "new_enterprise": {
+            "credit_code": credit_code("150203"), "name": "矩阵测试企业", "county": "150203", "industry": "31",
+            "size_class": "small", "employees": 10, "normal_output": "10",
+        },
+    }
+
+
+def make_other_user():
+    from fugong.areas.models import Area
+    from fugong.core.testing import make_user
+
+    return make_user("oscar_outsider", Role.LEAGUE, area=Area.objects.get(code="150600"))
+
+
+def call(client, case, ctx, inside):
+    url = case.url(ctx, inside)
+    body = case.body(ctx, inside) if callable(case.body) else case.body
+    if case.method == "get":
+        return client.get(url)
+    if case.method == "post" and url.startswith("/api/"):
+        return client.post(url, json.dumps(body), content_type="application/json")
+    if case.method == "patch":
+        return client.patch(url, json.dumps(body), content_type="application/json")
+    return client.post(url, body or {})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_matrix(client, ctx, role):
+    ctx["role"] = role
+    user = ctx["users"][role]
+    token = account_services.token_create(user=user, name="matrix")[1]
+    wrong = []
+    for name, case in MATRIX.items():
+        for inside in (True, False) if case.scoped else (True,):
+            client.force_login(user)
+            allowed = case.allowed if inside else case.allowed & case.out_allowed
+            expected = case.ok if role in allowed else case.denied
+            if name.startswith("api:") and name not in ("api:openapi-json", "api:openapi-view", "api:api-root"):
+                client.logout()
+                client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            response = call(client, case, ctx, inside)
+            client.defaults.pop("HTTP_AUTHORIZATION", None)
+            if response.status_code != expected:
+                wrong.append(f"{name} {'in' if inside else 'out'}: {response.status_code}, expected {expected}")
+            if response.status_code == 403:
+                wrong.append(f"{name}: 403 tells that the object exists; answer 404")
+    assert wrong == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_lists_never_show_out_of_scope_objects(client, ctx, role):
+    user = ctx["users"][role]
+    client.force_login(user)
+    outside, inside = ctx["outside"], ctx["inside"]
+    page = client.get("/enterprises/").text
+    api = client.get("/api/v1/enterprises").json()
+    codes = {item["credit_code"] for item in api["items"]}
+    projects = client.get("/enterprises/projects/").text
+    assert outside.name not in page or role == Role.REGION
+    assert outside.credit_code not in codes or role == Role.REGION
+    assert ctx["project_out"].name not in projects or role == Role.REGION
+    sees_inside = role in (AREA_READERS | {Role.ENTERPRISE})
+    assert (inside.name in page) == sees_inside
+    assert (inside.credit_code in codes) == sees_inside
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login_or_refused(client, ctx):
+    for name, case in MATRIX.items():
+        if name in ("healthz", "set_language", "accounts:login", "api:openapi-json", "api:openapi-view",
+                    "api:api-root"):
+            continue
+        ctx["role"] = Role.REGION
+        response = call(client, case, ctx, True)
+        assert response.status_code in (302, 401), f"{name}: {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), name
+
+
+@pytest.mark.django_db
+def test_an_unbound_enterprise_in_another_league_stays_hidden_from_the_work_group(client, users):
+    far = make_enterprise(county="152921", name="阿拉善化工有限公司", industry="26")
+    client.force_login(users[Role.WORKGROUP])
+    assert client.get(f"/enterprises/{far.credit_code}/").status_code == 404
