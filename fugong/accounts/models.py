@@ -66,7 +66,11 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     area = models.ForeignKey("areas.Area", models.PROTECT, null=True, blank=True, verbose_name=_("area"))
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", models.PROTECT, null=True, blank=True, related_name="users",
+        "enterprises.Enterprise",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("enterprise"),
     )
     work_group = models.ForeignKey(

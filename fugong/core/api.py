@@ -51,8 +51,10 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc):
-    fields = {".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")): e.get("msg")
-              for e in exc.errors}
+    fields = {
+        ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")): e.get("msg")
+        for e in exc.errors
+    }
     return api.create_response(request, {"error": fields}, status=422)
 
 

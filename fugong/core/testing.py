@@ -10,7 +10,7 @@ from fugong.enterprises import services
 from fugong.enterprises.credit_code import make
 from fugong.enterprises.models import Enterprise, Industry
 
-PASSWORD = "Test-pass-2020"
+PASSWORD = "Test-pass-2020"  # noqa: S105 (test personas only)
 _serial = itertools.count(1)
 
 
@@ -31,11 +31,15 @@ def make_enterprise(*, county: str = "150203", name: str | None = None, **fields
         "above_scale": True,
     }
     values.update(fields)
-    return services.enterprise_create(actor=None, data=services.EnterpriseData(**values), source=services.Source.COMMAND)
+    return services.enterprise_create(
+        actor=None, data=services.EnterpriseData(**values), source=services.Source.COMMAND
+    )
 
 
 def make_user(username: str, role: str, **binding):
-    return account_services.user_create(username=username, role=role, password=PASSWORD, check_password=False, **binding)
+    return account_services.user_create(
+        username=username, role=role, password=PASSWORD, check_password=False, **binding
+    )
 
 
 def personas(enterprise: Enterprise) -> dict:
@@ -47,7 +51,9 @@ def personas(enterprise: Enterprise) -> dict:
         Role.LEAGUE: make_user("bob_league", Role.LEAGUE, area=Area.objects.get(code="150200")),
         Role.COUNTY: make_user("carol_county", Role.COUNTY, area=Area.objects.get(code="150203")),
         Role.WORKGROUP: make_user("dave_group", Role.WORKGROUP, work_group=group),
-        Role.HANDLER: make_user("erin_handler", Role.HANDLER, department=Department.objects.get_or_create(name="交通运输厅")[0]),
+        Role.HANDLER: make_user(
+            "erin_handler", Role.HANDLER, department=Department.objects.get_or_create(name="交通运输厅")[0]
+        ),
         Role.ENTERPRISE: make_user("frank_enterprise", Role.ENTERPRISE, enterprise=enterprise),
         Role.PROVIDER: make_user("grace_provider", Role.PROVIDER),
         Role.BANK: make_user("heidi_bank", Role.BANK, bank=Bank.objects.get_or_create(name="中国银行内蒙古分行")[0]),

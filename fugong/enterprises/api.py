@@ -134,5 +134,7 @@ def update_enterprise(request, credit_code: str, payload: EnterprisePatch):
     enterprise = access.access_enterprise(request.auth, credit_code.upper(), write=True)
     changes = _resolve_refs(payload.dict(exclude_unset=True))
     data = services.enterprise_data_from(enterprise, **changes)
-    enterprise = services.enterprise_update(actor=request.auth, enterprise=enterprise, data=data, source=services.Source.API)
+    enterprise = services.enterprise_update(
+        actor=request.auth, enterprise=enterprise, data=data, source=services.Source.API
+    )
     return _reload(enterprise)

@@ -66,7 +66,9 @@ class Enterprise(TimeStampedModel):
     league = models.ForeignKey(
         "areas.Area", models.PROTECT, related_name="league_enterprises", verbose_name=_("league"), editable=False
     )
-    county = models.ForeignKey("areas.Area", models.PROTECT, related_name="county_enterprises", verbose_name=_("county"))
+    county = models.ForeignKey(
+        "areas.Area", models.PROTECT, related_name="county_enterprises", verbose_name=_("county")
+    )
     park = models.ForeignKey(
         "areas.Park", models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name=_("park")
     )
@@ -76,7 +78,9 @@ class Enterprise(TimeStampedModel):
     tags = models.ManyToManyField(Tag, blank=True, related_name="enterprises", verbose_name=_("tags"))
     employees = models.PositiveIntegerField(_("employees"))
     normal_output = models.DecimalField(
-        _("normal output value (10k yuan)"), max_digits=14, decimal_places=2,
+        _("normal output value (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
         help_text=_("Monthly output value in normal times, in 10,000 yuan."),
     )
     contact_name = models.CharField(_("contact name"), max_length=40, blank=True)

@@ -69,8 +69,10 @@ def enterprise_list(*, user: User, filters: EnterpriseFilters) -> QuerySet[Enter
         qs = qs.filter(size_class=filters.size_class)
     if filters.q:
         qs = qs.filter(search_q(filters.q))
-    return qs.select_related("league", "county", "park", "industry").prefetch_related("tags").order_by(
-        "league_id", "county_id", "name"
+    return (
+        qs.select_related("league", "county", "park", "industry")
+        .prefetch_related("tags")
+        .order_by("league_id", "county_id", "name")
     )
 
 

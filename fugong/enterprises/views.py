@@ -34,8 +34,12 @@ def enterprise_list(request):
     filters = selectors.EnterpriseFilters.from_query(request.GET)
     qs = selectors.enterprise_list(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "query": request.GET.urlencode(),
-               "can_edit": access.can_edit_registry(request.user)}
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "can_edit": access.can_edit_registry(request.user),
+    }
     if request.htmx:
         return render(request, "enterprises/_table.html", context)
     context.update(_filter_choices(request.user))
@@ -77,7 +81,9 @@ def _enterprise_form_view(request, enterprise=None):
                 )
             else:
                 services.enterprise_update(
-                    actor=request.user, enterprise=enterprise, data=services.EnterpriseData(**data),
+                    actor=request.user,
+                    enterprise=enterprise,
+                    data=services.EnterpriseData(**data),
                     source=services.Source.FORM,
                 )
         except ValidationError as e:
@@ -117,9 +123,13 @@ def project_list(request):
     qs = selectors.key_project_list(user=request.user, league=league, county=county, q=q)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "league": league, "county": county, "q": q,
+        "page": page,
+        "league": league,
+        "county": county,
+        "q": q,
         "leagues": area_selectors.leagues().filter(code__in=access.visible_areas(request.user).values("code")),
-        "can_edit": access.can_edit_registry(request.user), "query": request.GET.urlencode(),
+        "can_edit": access.can_edit_registry(request.user),
+        "query": request.GET.urlencode(),
     }
     return render(request, "enterprises/project_list.html", context)
 
@@ -139,16 +149,21 @@ def _project_form_view(request, project=None):
     initial = None
     if project is not None:
         initial = {
-            "name": project.name, "county": project.county, "park": project.park,
-            "total_investment": project.total_investment, "planned_start": project.planned_start,
+            "name": project.name,
+            "county": project.county,
+            "park": project.park,
+            "total_investment": project.total_investment,
+            "planned_start": project.planned_start,
             "owner": project.owner.credit_code if project.owner else "",
         }
     form = KeyProjectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.key_project_save(
-                actor=request.user, data=services.KeyProjectData(**form.cleaned_data),
-                source=services.Source.FORM, project=project,
+                actor=request.user,
+                data=services.KeyProjectData(**form.cleaned_data),
+                source=services.Source.FORM,
+                project=project,
             )
         except ValidationError as e:
             add_service_errors(form, e)

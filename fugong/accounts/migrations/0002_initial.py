@@ -6,59 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('areas', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('enterprises', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("areas", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("enterprises", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='enterprises.enterprise', verbose_name='enterprise'),
+            model_name="user",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="enterprises.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='groups',
-            field=models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups'),
+            model_name="user",
+            name="groups",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.group",
+                verbose_name="groups",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="user",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL),
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="api_tokens", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='bank',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.bank', verbose_name='bank'),
+            model_name="user",
+            name="bank",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="accounts.bank",
+                verbose_name="bank",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handlers', to='accounts.department', verbose_name='department'),
+            model_name="user",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="handlers",
+                to="accounts.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AddField(
-            model_name='workgroup',
-            name='leagues',
-            field=models.ManyToManyField(related_name='work_groups', to='areas.area', verbose_name='leagues'),
+            model_name="workgroup",
+            name="leagues",
+            field=models.ManyToManyField(related_name="work_groups", to="areas.area", verbose_name="leagues"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='work_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='accounts.workgroup', verbose_name='work group'),
+            model_name="user",
+            name="work_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="accounts.workgroup",
+                verbose_name="work group",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role', ''), models.Q(('area__isnull', False), ('role__in', ['region', 'league', 'county'])), models.Q(('role', 'workgroup'), ('work_group__isnull', False)), models.Q(('department__isnull', False), ('role', 'handler')), models.Q(('enterprise__isnull', False), ('role', 'enterprise')), ('role', 'provider'), models.Q(('bank__isnull', False), ('role', 'bank')), _connector='OR'), name='user_role_binding'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role", ""),
+                    models.Q(("area__isnull", False), ("role__in", ["region", "league", "county"])),
+                    models.Q(("role", "workgroup"), ("work_group__isnull", False)),
+                    models.Q(("department__isnull", False), ("role", "handler")),
+                    models.Q(("enterprise__isnull", False), ("role", "enterprise")),
+                    ("role", "provider"),
+                    models.Q(("bank__isnull", False), ("role", "bank")),
+                    _connector="OR",
+                ),
+                name="user_role_binding",
+            ),
         ),
     ]

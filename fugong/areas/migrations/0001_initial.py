@@ -5,41 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='area code')),
-                ('name', models.CharField(max_length=40, verbose_name='name')),
-                ('name_en', models.CharField(max_length=80, verbose_name='English name')),
-                ('level', models.CharField(choices=[('region', 'Region'), ('league', 'League'), ('county', 'County')], max_length=8, verbose_name='level')),
-                ('separately_listed', models.BooleanField(default=False, verbose_name='separately listed')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.area')),
+                ("code", models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name="area code")),
+                ("name", models.CharField(max_length=40, verbose_name="name")),
+                ("name_en", models.CharField(max_length=80, verbose_name="English name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("region", "Region"), ("league", "League"), ("county", "County")],
+                        max_length=8,
+                        verbose_name="level",
+                    ),
+                ),
+                ("separately_listed", models.BooleanField(default=False, verbose_name="separately listed")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area',
-                'verbose_name_plural': 'areas',
-                'ordering': ['code'],
+                "verbose_name": "area",
+                "verbose_name_plural": "areas",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Park',
+            name="Park",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='county_parks', to='areas.area', verbose_name='county')),
-                ('league', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='league_parks', to='areas.area', verbose_name='league')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="name")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="county_parks",
+                        to="areas.area",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "league",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="league_parks",
+                        to="areas.area",
+                        verbose_name="league",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'park',
-                'verbose_name_plural': 'parks',
-                'ordering': ['league_id', 'name'],
+                "verbose_name": "park",
+                "verbose_name_plural": "parks",
+                "ordering": ["league_id", "name"],
             },
         ),
     ]

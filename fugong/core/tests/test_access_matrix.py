@@ -60,18 +60,21 @@ def _token(ctx, inside):
 MATRIX: dict[str, Case] = {
     "home": Case(lambda c, i: "/", ALL, scoped=False),
     "healthz": Case(lambda c, i: "/healthz", ALL, scoped=False),
-    "set_language": Case(lambda c, i: "/i18n/setlang/", ALL, method="post", ok=302, scoped=False,
-                         body={"language": "en", "next": "/"}),
+    "set_language": Case(
+        lambda c, i: "/i18n/setlang/", ALL, method="post", ok=302, scoped=False, body={"language": "en", "next": "/"}
+    ),
     # A signed-in user is sent on from the login page.
     "accounts:login": Case(lambda c, i: "/accounts/login/", ALL, ok=302, scoped=False),
     "accounts:logout": Case(lambda c, i: "/accounts/logout/", ALL, method="post", ok=302, scoped=False),
     "accounts:settings": Case(lambda c, i: "/accounts/settings/", ALL, scoped=False),
     "accounts:password_change": Case(lambda c, i: "/accounts/settings/password/", ALL, scoped=False),
-    "accounts:token_create": Case(lambda c, i: "/accounts/tokens/new/", ALL, method="post", scoped=False,
-                                  body={"name": "matrix"}),
+    "accounts:token_create": Case(
+        lambda c, i: "/accounts/tokens/new/", ALL, method="post", scoped=False, body={"name": "matrix"}
+    ),
     # One's own token in scope, another user's out of scope: nobody may revoke someone else's.
-    "accounts:token_revoke": Case(lambda c, i: f"/accounts/tokens/{_token(c, i).pk}/revoke/", ALL, method="post",
-                                  ok=302, out_allowed=frozenset()),
+    "accounts:token_revoke": Case(
+        lambda c, i: f"/accounts/tokens/{_token(c, i).pk}/revoke/", ALL, method="post", ok=302, out_allowed=frozenset()
+    ),
     "enterprises:list": Case(lambda c, i: "/enterprises/", ALL, scoped=False),
     "enterprises:mine": Case(lambda c, i: "/enterprises/mine/", frozenset({Role.ENTERPRISE}), ok=302, scoped=False),
     "enterprises:create": Case(lambda c, i: "/enterprises/new/", OFFICIALS, scoped=False),
@@ -79,27 +82,41 @@ MATRIX: dict[str, Case] = {
     "enterprises:export": Case(lambda c, i: "/enterprises/export.xlsx", ALL, scoped=False),
     "enterprises:template": Case(lambda c, i: "/enterprises/template.xlsx", OFFICIALS, scoped=False),
     "enterprises:import": Case(lambda c, i: "/enterprises/import/", OFFICIALS, scoped=False),
-    "enterprises:import_preview": Case(lambda c, i: f"/enterprises/import/{_batch(c, i).pk}/", OFFICIALS,
-                                       out_allowed=frozenset()),
+    "enterprises:import_preview": Case(
+        lambda c, i: f"/enterprises/import/{_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
+    ),
     "enterprises:project_list": Case(lambda c, i: "/enterprises/projects/", ALL, scoped=False),
     "enterprises:project_create": Case(lambda c, i: "/enterprises/projects/new/", OFFICIALS, scoped=False),
-    "enterprises:project_detail": Case(lambda c, i: f"/enterprises/projects/{_project(c, i).pk}/",
-                                       AREA_READERS | {Role.ENTERPRISE}),
+    "enterprises:project_detail": Case(
+        lambda c, i: f"/enterprises/projects/{_project(c, i).pk}/", AREA_READERS | {Role.ENTERPRISE}
+    ),
     "enterprises:project_edit": Case(lambda c, i: f"/enterprises/projects/{_project(c, i).pk}/edit/", OFFICIALS),
-    "enterprises:detail": Case(lambda c, i: f"/enterprises/{_enterprise(c, i).credit_code}/",
-                               AREA_READERS | {Role.ENTERPRISE}),
+    "enterprises:detail": Case(
+        lambda c, i: f"/enterprises/{_enterprise(c, i).credit_code}/", AREA_READERS | {Role.ENTERPRISE}
+    ),
     "enterprises:edit": Case(lambda c, i: f"/enterprises/{_enterprise(c, i).credit_code}/edit/", OFFICIALS),
     "api:openapi-json": Case(lambda c, i: "/api/openapi.json", ALL, scoped=False),
     "api:openapi-view": Case(lambda c, i: "/api/docs", ALL, scoped=False),
     "api:api-root": Case(lambda c, i: "/api/", frozenset(), scoped=False),
     "api:list_enterprises": Case(lambda c, i: "/api/v1/enterprises", ALL, scoped=False),
-    "api:get_enterprise": Case(lambda c, i: f"/api/v1/enterprises/{_enterprise(c, i).credit_code}",
-                               AREA_READERS | {Role.ENTERPRISE}),
-    "api:update_enterprise": Case(lambda c, i: f"/api/v1/enterprises/{_enterprise(c, i).credit_code}", OFFICIALS,
-                                  method="patch", body={"contact_name": "张三"}),
+    "api:get_enterprise": Case(
+        lambda c, i: f"/api/v1/enterprises/{_enterprise(c, i).credit_code}", AREA_READERS | {Role.ENTERPRISE}
+    ),
+    "api:update_enterprise": Case(
+        lambda c, i: f"/api/v1/enterprises/{_enterprise(c, i).credit_code}",
+        OFFICIALS,
+        method="patch",
+        body={"contact_name": "张三"},
+    ),
     # Create: officials get 201 in their own area; the out-of-scope county is refused as a bad field.
-    "api:create_enterprise": Case(lambda c, i: "/api/v1/enterprises", OFFICIALS, method="post", ok=201,
-                                  scoped=False, body=lambda c, i: c["new_enterprise"]),
+    "api:create_enterprise": Case(
+        lambda c, i: "/api/v1/enterprises",
+        OFFICIALS,
+        method="post",
+        ok=201,
+        scoped=False,
+        body=lambda c, i: c["new_enterprise"],
+    ),
 }
 
 
@@ -126,26 +143,51 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     from fugong.core.testing import credit_code
 
     project_in = services.key_project_save(
-        actor=None, source="command", data=services.KeyProjectData(
-            name="包头稀土新材料项目", county=Area.objects.get(code="150203"), total_investment=Decimal("50000"),
-            planned_start="2020-03-01", owner=baotou_enterprise))
+        actor=None,
+        source="command",
+        data=services.KeyProjectData(
+            name="包头稀土新材料项目",
+            county=Area.objects.get(code="150203"),
+            total_investment=Decimal("50000"),
+            planned_start="2020-03-01",
+            owner=baotou_enterprise,
+        ),
+    )
     project_out = services.key_project_save(
-        actor=None, source="command", data=services.KeyProjectData(
-            name="准格尔煤制烯烃项目", county=Area.objects.get(code="150622"), total_investment=Decimal("900000"),
-            planned_start="2020-03-01"))
+        actor=None,
+        source="command",
+        data=services.KeyProjectData(
+            name="准格尔煤制烯烃项目",
+            county=Area.objects.get(code="150622"),
+            total_investment=Decimal("900000"),
+            planned_start="2020-03-01",
+        ),
+    )
     other = users[Role.REGION]
     tokens = {role: account_services.token_create(user=user, name="t")[0] for role, user in users.items()}
     tokens["other"] = account_services.token_create(user=make_other_user(), name="other")[0]
-    batches = {role: ImportBatch.objects.create(kind="enterprises", user=user, filename="a.xlsx")
-               for role, user in users.items()}
+    batches = {
+        role: ImportBatch.objects.create(kind="enterprises", user=user, filename="a.xlsx")
+        for role, user in users.items()
+    }
     batches["other"] = ImportBatch.objects.create(kind="enterprises", user=tokens["other"].user, filename="b.xlsx")
     assert KeyProject.objects.count() == 2 and other
     return {
-        "users": users, "inside": baotou_enterprise, "outside": ordos_enterprise,
-        "project_in": project_in, "project_out": project_out, "tokens": tokens, "batches": batches,
+        "users": users,
+        "inside": baotou_enterprise,
+        "outside": ordos_enterprise,
+        "project_in": project_in,
+        "project_out": project_out,
+        "tokens": tokens,
+        "batches": batches,
         "new_enterprise": {
-            "credit_code": credit_code("150203"), "name": "矩阵测试企业", "county": "150203", "industry": "31",
-            "size_class": "small", "employees": 10, "normal_output": "10",
+            "credit_code": credit_code("150203"),
+            "name": "矩阵测试企业",
+            "county": "150203",
+            "industry": "31",
+            "size_class": "small",
+            "employees": 10,
+            "normal_output": "10",
         },
     }
 
@@ -214,8 +256,14 @@ def test_lists_never_show_out_of_scope_objects(client, ctx, role):
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_login_or_refused(client, ctx):
     for name, case in MATRIX.items():
-        if name in ("healthz", "set_language", "accounts:login", "api:openapi-json", "api:openapi-view",
-                    "api:api-root"):
+        if name in (
+            "healthz",
+            "set_language",
+            "accounts:login",
+            "api:openapi-json",
+            "api:openapi-view",
+            "api:api-root",
+        ):
             continue
         ctx["role"] = Role.REGION
         response = call(client, case, ctx, True)

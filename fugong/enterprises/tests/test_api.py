@@ -24,9 +24,16 @@ def api(client):
 
 def new_payload(**overrides):
     payload = {
-        "credit_code": credit_code("150202"), "name": "包头新能源装备有限公司", "county": "150202", "industry": "38",
-        "size_class": "medium", "employees": 320, "normal_output": "2500.5", "above_scale": True,
-        "tags": ["specialised"], "park": "包头铝业产业园区",
+        "credit_code": credit_code("150202"),
+        "name": "包头新能源装备有限公司",
+        "county": "150202",
+        "industry": "38",
+        "size_class": "medium",
+        "employees": 320,
+        "normal_output": "2500.5",
+        "above_scale": True,
+        "tags": ["specialised"],
+        "park": "包头铝业产业园区",
     }
     payload.update(overrides)
     return payload
@@ -139,8 +146,12 @@ def test_a_malformed_body_is_422_naming_the_field(api, users):
 
 
 def test_patch_changes_only_what_is_sent(api, users, baotou_enterprise):
-    response = api(users[Role.COUNTY], "patch", f"/api/v1/enterprises/{baotou_enterprise.credit_code}",
-                   {"employees": 28000, "tags": ["leading", "backbone", "key_industry"]})
+    response = api(
+        users[Role.COUNTY],
+        "patch",
+        f"/api/v1/enterprises/{baotou_enterprise.credit_code}",
+        {"employees": 28000, "tags": ["leading", "backbone", "key_industry"]},
+    )
     assert response.status_code == 200, response.content
     baotou_enterprise.refresh_from_db()
     assert baotou_enterprise.employees == 28000
@@ -149,8 +160,9 @@ def test_patch_changes_only_what_is_sent(api, users, baotou_enterprise):
 
 
 def test_patch_cannot_move_an_enterprise_out_of_scope(api, users, baotou_enterprise):
-    response = api(users[Role.COUNTY], "patch", f"/api/v1/enterprises/{baotou_enterprise.credit_code}",
-                   {"county": "150202"})
+    response = api(
+        users[Role.COUNTY], "patch", f"/api/v1/enterprises/{baotou_enterprise.credit_code}", {"county": "150202"}
+    )
     assert response.status_code == 400
     baotou_enterprise.refresh_from_db()
     assert baotou_enterprise.county_id == "150203"

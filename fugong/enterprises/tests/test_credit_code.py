@@ -2,6 +2,7 @@ import pytest
 
 from fugong.enterprises.credit_code import CreditCodeError, check, make
 
+
 def test_it_accepts_valid_codes():
     assert check(make(area_code="150203", org_body="11412480")) == make(area_code="150203", org_body="11412480")
 

@@ -74,8 +74,14 @@ def test_league_official_creates_in_scope(client, users):
     response = client.post(
         reverse("enterprises:create"),
         {
-            "credit_code": code, "name": "包头新材料有限公司", "county": "150202", "industry": "32",
-            "size_class": "small", "employees": "50", "normal_output": "300", "tags": ["specialised"],
+            "credit_code": code,
+            "name": "包头新材料有限公司",
+            "county": "150202",
+            "industry": "32",
+            "size_class": "small",
+            "employees": "50",
+            "normal_output": "300",
+            "tags": ["specialised"],
         },
     )
     assert response.status_code == 302
@@ -91,8 +97,15 @@ def test_league_official_cannot_create_outside_scope(client, users):
     client.force_login(users[Role.LEAGUE])
     response = client.post(
         reverse("enterprises:create"),
-        {"credit_code": credit_code("150622"), "name": "外盟企业", "county": "150622", "industry": "06",
-         "size_class": "small", "employees": "5", "normal_output": "1"},
+        {
+            "credit_code": credit_code("150622"),
+            "name": "外盟企业",
+            "county": "150622",
+            "industry": "06",
+            "size_class": "small",
+            "employees": "5",
+            "normal_output": "1",
+        },
     )
     assert response.status_code == 200
     assert not Enterprise.objects.filter(name="外盟企业").exists()
@@ -106,8 +119,15 @@ def test_a_wrong_check_digit_is_refused_with_the_reason(client, users):
     bad = code[:17] + ("0" if code[17] != "0" else "1")
     response = client.post(
         reverse("enterprises:create"),
-        {"credit_code": bad, "name": "校验失败企业", "county": "150202", "industry": "32",
-         "size_class": "small", "employees": "5", "normal_output": "1"},
+        {
+            "credit_code": bad,
+            "name": "校验失败企业",
+            "county": "150202",
+            "industry": "32",
+            "size_class": "small",
+            "employees": "5",
+            "normal_output": "1",
+        },
     )
     assert "18th" in response.text or "第18位" in response.text
     assert not Enterprise.objects.filter(name="校验失败企业").exists()
@@ -117,9 +137,17 @@ def test_edit_records_who_and_how(client, users, baotou_enterprise):
     client.force_login(users[Role.COUNTY])
     response = client.post(
         reverse("enterprises:edit", args=[baotou_enterprise.credit_code]),
-        {"credit_code": baotou_enterprise.credit_code, "name": baotou_enterprise.name, "county": "150203",
-         "industry": "31", "size_class": "large", "employees": "30000", "normal_output": "900000",
-         "above_scale": "on", "tags": ["leading", "key_industry", "backbone"]},
+        {
+            "credit_code": baotou_enterprise.credit_code,
+            "name": baotou_enterprise.name,
+            "county": "150203",
+            "industry": "31",
+            "size_class": "large",
+            "employees": "30000",
+            "normal_output": "900000",
+            "above_scale": "on",
+            "tags": ["leading", "key_industry", "backbone"],
+        },
     )
     assert response.status_code == 302, response.text
     baotou_enterprise.refresh_from_db()
