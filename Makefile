@@ -10,12 +10,14 @@ export DJANGO_SETTINGS_MODULE := config.settings
 .PHONY: run test lint format install static messages test-deps demo bench clean
 
 run: install static messages
+	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) demo --if-empty
 	$(MANAGE) logins
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install static messages test-deps
+	mkdir -p var
 	FAST_PASSWORD_HASHER=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install

@@ -4,6 +4,7 @@ FUGONG_ENV=production switches on the production posture: DEBUG must be off, a s
 must be given, cookies are secure and HSTS is sent.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,8 +25,11 @@ SECRET_KEY = env("SECRET_KEY", "")
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when FUGONG_ENV=production.")
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY (at least 50 characters) is required in production.")
+    # The same bar as Django's security.W009, so that `check --deploy` cannot pass with a weak key.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY (at least 50 random characters, not a placeholder) is required in production."
+        )
 elif not SECRET_KEY:
     # Development and tests only: production refuses to start without a real key (above).
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "fugong.areas",
     "fugong.accounts",
     "fugong.enterprises",
+    "fugong.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, for the test database: threads in the concurrency tests then share it,
+    # and SQLite's busy timeout applies (shared in-memory databases ignore it).
+    # One file per process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -136,12 +145,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "fugong.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
-# Lockout: 5 failures within 15 minutes for one username from one address.
+# Lockout: 5 failures within 15 minutes for one username from one address. Axes keeps one row per
+# username and address whose count lapses 15 minutes after its latest failure (so failures more than
+# 15 minutes apart never add up). The fifth failure is itself answered with the lockout page (429),
+# and so is every attempt, right password or not, until 15 minutes after that failure: attempts
+# during the lockout do not extend it, so the page can honestly say "wait 15 minutes".
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 

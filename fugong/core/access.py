@@ -99,3 +99,23 @@ def visible_parks(user: User) -> QuerySet[Park]:
     if scope is None:
         return Park.objects.none()
     return Park.objects.filter(scope)
+
+
+def fileable_enterprises(user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose reports the user may file: their own, or those in an official's area."""
+    if user.is_authenticated and user.role == Role.ENTERPRISE:
+        return Enterprise.objects.filter(pk=user.enterprise_id)
+    return editable_enterprises(user)
+
+
+def fileable_key_projects(user: User) -> QuerySet[KeyProject]:
+    if user.is_authenticated and user.role == Role.ENTERPRISE:
+        return KeyProject.objects.filter(owner_id=user.enterprise_id)
+    return visible_key_projects(user) if can_edit_registry(user) else KeyProject.objects.none()
+
+
+def can_review_league(user: User, league_code: str) -> bool:
+    """Review and lock belong to the league (and the region above it)."""
+    if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE) and user.area_id):
+        return False
+    return user.area.level == Area.Level.REGION or user.area_id == league_code

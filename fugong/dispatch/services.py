@@ -1,0 +1,326 @@
+"""Every write of a report. Form, grid, Excel, API and the demo all call `reports_save`.
+
+One path for one report or five thousand: it validates, refuses a save based on a stale version,
+keeps every version with who, when, how and what changed, and never duplicates a report when a
+client retries or twenty identical submissions race (the unique constraint decides, the loser
+retries as an update and finds nothing to change).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.accounts.models import Role, User
+from fugong.dispatch import duties, validation
+from fugong.dispatch.models import (
+    DailyReport,
+    Deadline,
+    PeriodLock,
+    PeriodLockEvent,
+    PeriodType,
+    ProjectReport,
+    ReportVersion,
+    Source,
+    WeeklyReport,
+)
+from fugong.enterprises.models import Enterprise
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the daily, weekly and key-project reports."""
+
+    name: str
+    model: type
+    period_type: str
+    period_field: str
+    subject_field: str
+    fields: tuple[str, ...]
+    check: Callable
+
+    def period_of(self, report) -> date:
+        return getattr(report, self.period_field)
+
+
+def _check_enterprise(kind_name):
+    def check(*, values, period, today, locked, previous, unchanged_run):
+        return validation.check_report(
+            values=values, period=period, today=today, locked=locked, weekly=kind_name == "weekly",
+            previous=previous, unchanged_run=unchanged_run,
+        )
+
+    return check
+
+
+def _check_project(*, values, period, today, locked, previous, unchanged_run):
+    return validation.check_project_report(values=values, period=period, today=today, locked=locked, previous=previous)
+
+
+ENTERPRISE_FIELDS = ("status", "employees", "on_duty", "capacity_pct", "note")
+DAILY = Kind("daily", DailyReport, PeriodType.DAILY, "date", "enterprise", ENTERPRISE_FIELDS, _check_enterprise("daily"))
+WEEKLY = Kind("weekly", WeeklyReport, PeriodType.WEEKLY, "week", "enterprise", ENTERPRISE_FIELDS, _check_enterprise("weekly"))
+PROJECT = Kind(
+    "project", ProjectReport, PeriodType.WEEKLY, "week", "project",
+    ("status", "workers_on_site", "investment_week", "note"), _check_project,
+)
+KINDS = {k.name: k for k in (DAILY, WEEKLY, PROJECT)}
+
+
+@dataclass(kw_only=True)
+class Item:
+    """One report to save. `subject` is an Enterprise (daily, weekly) or a KeyProject."""
+
+    subject: object
+    period: date
+    values: dict
+    base_version: int | None = None
+
+
+@dataclass
+class Outcome:
+    item: Item
+    result: str  # created | updated | unchanged | refused | conflict
+    report: object = None
+    errors: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    current: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result in ("created", "updated", "unchanged")
+
+
+def _normal(kind: Kind, values: dict) -> dict:
+    """Values as stored and compared: decimals to one (capacity) or two (investment) places, note trimmed."""
+    out = {name: values.get(name) for name in kind.fields}
+    out["note"] = (out.get("note") or "").strip()
+    if "capacity_pct" in out and out["capacity_pct"] is not None:
+        out["capacity_pct"] = Decimal(str(out["capacity_pct"]))
+    if "investment_week" in out and out["investment_week"] is not None:
+        out["investment_week"] = Decimal(str(out["investment_week"])).quantize(Decimal("0.01"))
+    return out
+
+
+def _stored(kind: Kind, report) -> dict:
+    return {name: getattr(report, name) for name in kind.fields}
+
+
+def _json(values: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
+
+
+def _same(kind: Kind, a: dict, b: dict) -> bool:
+    return all(
+        (Decimal(str(a[f])) == Decimal(str(b[f]))) if isinstance(a[f], Decimal | float) else a[f] == b[f]
+        for f in kind.fields
+    )
+
+
+def locked_periods(*, kind: Kind, leagues: set[str], periods: set[date]) -> set[tuple[str, date]]:
+    rows = PeriodLock.objects.filter(
+        league_id__in=leagues, period_type=kind.period_type, period__in=periods, locked=True
+    ).values_list("league_id", "period")
+    return set(rows)
+
+
+def _history(kind: Kind, subject_ids: set[int], first: date, last: date) -> dict[int, list]:
+    """The reports before each item's period, newest first, for the jump and copy-forward warnings."""
+    window = first - timedelta(days=7 * (validation.UNCHANGED_REPORTS + 1) if kind.period_field == "week"
+                               else validation.UNCHANGED_REPORTS + 1)
+    rows = (
+        kind.model.objects.filter(**{f"{kind.subject_field}_id__in": subject_ids,
+                                     f"{kind.period_field}__gte": window, f"{kind.period_field}__lt": last})
+        .order_by(f"-{kind.period_field}")
+        .values(f"{kind.subject_field}_id", kind.period_field, *kind.fields)
+    )
+    found: dict[int, list] = defaultdict(list)
+    for row in rows:
+        found[row[f"{kind.subject_field}_id"]].append(row)
+    return found
+
+
+def _previous(kind: Kind, history: list, period: date, values: dict) -> tuple[dict | None, int]:
+    before = [r for r in history if r[kind.period_field] < period]
+    if not before:
+        return None, 0
+    run = 0
+    for row in before:
+        if not _same(kind, _normal(kind, row), values):
+            break
+        run += 1
+    return before[0], run
+
+
+def _owing(kind: Kind, subject_ids: set[int]) -> set[int]:
+    if kind.name == "project":
+        return subject_ids
+    duty = duties.daily_q() if kind.name == "daily" else duties.weekly_q()
+    return set(Enterprise.objects.filter(duty, pk__in=subject_ids).values_list("pk", flat=True))
+
+
+def _not_owed(kind: Kind, subject) -> str:
+    if kind.name == "daily":
+        return _("%(name)s is not under daily dispatch.") % {"name": subject}
+    return _("%(name)s is not under weekly dispatch.") % {"name": subject}
+
+
+def _is_on_behalf(actor: User | None, kind: Kind, subject) -> bool:
+    if actor is None:
+        return False
+    owner_id = subject.owner_id if kind.name == "project" else subject.pk
+    return not (actor.role == Role.ENTERPRISE and actor.enterprise_id == owner_id)
+
+
+def reports_save(
+    *, actor: User | None, kind: Kind, items: list[Item], source: str, today: date | None = None,
+    now=None,
+) -> list[Outcome]:
+    """Save many reports of one kind. Items refused or in conflict change nothing; the rest are saved."""
+    for attempt in range(3):
+        try:
+            return _save_once(actor=actor, kind=kind, items=items, source=source, today=today, now=now)
+        except IntegrityError:
+            # Another request created one of these reports between our read and our insert.
+            # Run again: that report now exists and is treated as an update (or as unchanged).
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now) -> list[Outcome]:
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    deadline = Deadline.for_type(kind.period_type)
+    subject_key = f"{kind.subject_field}_id"
+    subject_ids = {item.subject.pk for item in items}
+    periods = {item.period for item in items}
+    existing = {
+        (getattr(r, subject_key), kind.period_of(r)): r
+        for r in kind.model.objects.select_for_update().filter(
+            **{f"{subject_key}__in": subject_ids, f"{kind.period_field}__in": periods}
+        )
+    }
+    locks = locked_periods(kind=kind, leagues={i.subject.league_id for i in items}, periods=periods)
+    owing = _owing(kind, subject_ids)
+    history = _history(kind, subject_ids, min(periods), max(periods)) if items else {}
+
+    outcomes, creates, updates, versions = [], [], [], []
+    seen: set[tuple[int, date]] = set()
+    for item in items:
+        key = (item.subject.pk, item.period)
+        values = _normal(kind, item.values)
+        if key in seen:
+            outcomes.append(Outcome(item, "refused", errors={"__all__": [_("The same report appears twice in this submission.")]}))
+            continue
+        seen.add(key)
+        if item.subject.pk not in owing:
+            outcomes.append(Outcome(item, "refused", errors={"__all__": [_not_owed(kind, item.subject)]}))
+            continue
+        previous, run = _previous(kind, history.get(item.subject.pk, []), item.period, values)
+        checked = kind.check(
+            values=values, period=item.period, today=today, locked=(item.subject.league_id, item.period) in locks,
+            previous=previous, unchanged_run=run,
+        )
+        if checked.errors:
+            outcomes.append(Outcome(item, "refused", errors=checked.errors))
+            continue
+        report = existing.get(key)
+        if report is not None and item.base_version is not None and item.base_version != report.version:
+            outcomes.append(Outcome(item, "conflict", report=report, current={**_json(_stored(kind, report)), "version": report.version},
+                                    errors={"version": [_("Someone else changed this report (now version %(v)d) after you opened it.") % {"v": report.version}]}))
+            continue
+        if report is not None and _same(kind, _stored(kind, report), values):
+            outcomes.append(Outcome(item, "unchanged", report=report, warnings=report.warnings))
+            continue
+        on_behalf = _is_on_behalf(actor, kind, item.subject)
+        common = {
+            "warnings": checked.warnings, "source": source, "on_behalf": on_behalf, "filed_by": actor, "filed_at": now,
+        }
+        if report is None:
+            report = kind.model(
+                **{kind.subject_field: item.subject, kind.period_field: item.period}, **values, **common,
+                league_id=item.subject.league_id, county_id=item.subject.county_id, version=1,
+                late=now > deadline.due_at(item.period),
+            )
+            creates.append(report)
+            outcomes.append(Outcome(item, "created", report=report, warnings=checked.warnings))
+            versions.append((report, {}))
+        else:
+            before = _stored(kind, report)
+            for name, value in {**values, **common}.items():
+                setattr(report, name, value)
+            report.version += 1
+            updates.append(report)
+            changed = {f: [_json(before)[f], _json(values)[f]] for f in kind.fields if not _same_field(before[f], values[f])}
+            outcomes.append(Outcome(item, "updated", report=report, warnings=checked.warnings))
+            versions.append((report, changed))
+
+    if creates:
+        kind.model.objects.bulk_create(creates)
+    if updates:
+        kind.model.objects.bulk_update(updates, [*kind.fields, "warnings", "source", "on_behalf", "filed_by", "filed_at", "version"])
+    ReportVersion.objects.bulk_create(
+        ReportVersion(
+            kind=kind.name, report_id=report.pk, version=report.version, values=_json(_stored(kind, report)),
+            changed=changed, source=source, on_behalf=report.on_behalf, user=actor, at=now,
+        )
+        for report, changed in versions
+    )
+    return outcomes
+
+
+def _same_field(a, b) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return Decimal(str(a)) == Decimal(str(b))
+    return a == b
+
+
+def report_save(*, actor: User | None, kind: Kind, subject, period: date, values: dict, source: str,
+                base_version: int | None = None, today: date | None = None) -> Outcome:
+    return reports_save(
+        actor=actor, kind=kind, items=[Item(subject=subject, period=period, values=values, base_version=base_version)],
+        source=source, today=today,
+    )[0]
+
+
+@transaction.atomic
+def period_lock(*, actor: User, league_code: str, period_type: str, period: date) -> PeriodLock:
+    lock, _created = PeriodLock.objects.select_for_update().get_or_create(
+        league_id=league_code, period_type=period_type, period=period, defaults={"locked": True}
+    )
+    if not _created and lock.locked:
+        return lock
+    lock.locked = True
+    lock.save(update_fields=["locked"])
+    PeriodLockEvent.objects.create(lock=lock, action=PeriodLockEvent.Action.LOCK, user=actor)
+    return lock
+
+
+class UnlockRefused(ValueError):
+    pass
+
+
+@transaction.atomic
+def period_unlock(*, actor: User, league_code: str, period_type: str, period: date, reason: str) -> PeriodLock:
+    reason = (reason or "").strip()
+    if not reason:
+        raise UnlockRefused(_("Say why the period is reopened."))
+    lock = PeriodLock.objects.select_for_update().filter(
+        league_id=league_code, period_type=period_type, period=period, locked=True
+    ).first()
+    if lock is None:
+        raise UnlockRefused(_("This period is not locked."))
+    lock.locked = False
+    lock.save(update_fields=["locked"])
+    PeriodLockEvent.objects.create(lock=lock, action=PeriodLockEvent.Action.UNLOCK, reason=reason[:500], user=actor)
+    return lock
+
+
+__all__ = ["DAILY", "KINDS", "PROJECT", "WEEKLY", "Item", "Outcome", "Source", "report_save", "reports_save"]

@@ -1,0 +1,142 @@
+"""The checks every report passes, whichever way it comes in (form, grid, Excel, API).
+
+Errors refuse the report and name the field; warnings accept it and flag it for the league's
+review. docs/dispatch.md lists every rule.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from fugong.dispatch.models import ProjectStatus, Status
+
+# A move of more than this share between two consecutive reports is flagged.
+JUMP_RATIO = Decimal("0.5")
+# Identical figures for this many reports in a row are flagged as possibly copied forward.
+UNCHANGED_REPORTS = 7
+MAX_CAPACITY = Decimal(200)
+
+
+@dataclass
+class Checked:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def warn(self, name: str, code: str, message: str) -> None:
+        self.warnings.append({"field": name, "code": code, "message": message})
+
+
+def _period_errors(checked: Checked, *, period: date, today: date, locked: bool, weekly: bool) -> None:
+    if weekly and period.weekday() != 0:
+        checked.error("week", _("A week is given by its Monday; %(day)s is not a Monday.") % {"day": period})
+    if period > today:
+        checked.error("date", _("%(day)s is in the future.") % {"day": period})
+    if locked:
+        checked.error("date", _("The reports of %(day)s are locked by the league; ask it to unlock first.") % {"day": period})
+
+
+def _moved(before, after) -> bool:
+    before, after = Decimal(before), Decimal(after)
+    if before == 0:
+        return after > 0 and after >= 10
+    return abs(after - before) / before > JUMP_RATIO
+
+
+def check_report(
+    *, values: dict, period: date, today: date, locked: bool, weekly: bool = False, previous: dict | None = None,
+    unchanged_run: int = 0,
+) -> Checked:
+    """`values`: status, employees, on_duty, capacity_pct (Decimal), note. `previous`: the last report's values."""
+    checked = Checked()
+    _period_errors(checked, period=period, today=today, locked=locked, weekly=weekly)
+    status, employees, on_duty, capacity = (values.get(k) for k in ("status", "employees", "on_duty", "capacity_pct"))
+    if status not in Status.values:
+        checked.error("status", _("Choose a status: not resumed, work resumed or production resumed."))
+    for name, value in (("employees", employees), ("on_duty", on_duty), ("capacity_pct", capacity)):
+        if value is None:
+            checked.error(name, _("This figure is required."))
+        elif value < 0:
+            checked.error(name, _("This figure cannot be negative."))
+    if checked.errors.keys() & {"employees", "on_duty", "capacity_pct"}:
+        return checked
+    if employees == 0:
+        checked.error("employees", _("An enterprise under dispatch has at least one employee."))
+    if on_duty > employees:
+        checked.error(
+            "on_duty", _("Employees on duty (%(on)d) exceed the employees (%(all)d).") % {"on": on_duty, "all": employees}
+        )
+    if capacity > MAX_CAPACITY:
+        checked.error("capacity_pct", _("Capacity recovery must be between 0 and 200%."))
+    if capacity != capacity.quantize(Decimal("0.1")):
+        checked.error("capacity_pct", _("Give capacity recovery to at most one decimal place."))
+    if status == Status.NOT_RESUMED:
+        if on_duty > 0:
+            checked.error("on_duty", _("An enterprise that has not resumed has nobody on duty; change the status or the figure."))
+        if capacity > 0:
+            checked.error("capacity_pct", _("An enterprise that has not resumed has no capacity running."))
+    if status == Status.PRODUCTION_RESUMED:
+        if on_duty == 0:
+            checked.error("on_duty", _("Production has resumed, so someone is on duty."))
+        if capacity == 0:
+            checked.error("capacity_pct", _("Production has resumed, so capacity recovery is above 0."))
+    if status == Status.WORK_RESUMED and on_duty == 0:
+        checked.error("on_duty", _("Work has resumed, so someone is on duty."))
+    if len(values.get("note") or "") > 500:
+        checked.error("note", _("The note is longer than 500 characters."))
+    if checked.errors:
+        return checked
+    if capacity > 100:
+        checked.warn("capacity_pct", "capacity_above_100", _("Capacity recovery above 100%: check it is not a typing error."))
+    if previous:
+        if _moved(previous["on_duty"], on_duty):
+            checked.warn(
+                "on_duty", "on_duty_jump",
+                _("Employees on duty moved from %(a)s to %(b)s since the last report.") % {"a": previous["on_duty"], "b": on_duty},
+            )
+        if _moved(previous["capacity_pct"], capacity):
+            checked.warn(
+                "capacity_pct", "capacity_jump",
+                _("Capacity recovery moved from %(a)s%% to %(b)s%% since the last report.")
+                % {"a": previous["capacity_pct"], "b": capacity},
+            )
+        order = Status.values
+        if previous["status"] in order and order.index(status) < order.index(previous["status"]):
+            checked.warn("status", "status_back", _("The status went back since the last report."))
+        if previous["employees"] != employees and _moved(previous["employees"], employees):
+            checked.warn("employees", "employees_jump", _("The headcount changed by more than half since the last report."))
+    if unchanged_run + 1 >= UNCHANGED_REPORTS:
+        checked.warn(
+            "status", "unchanged",
+            _("The same figures for %(n)d reports in a row: check they are not copied forward.") % {"n": unchanged_run + 1},
+        )
+    return checked
+
+
+def check_project_report(*, values: dict, period: date, today: date, locked: bool, previous: dict | None = None) -> Checked:
+    checked = Checked()
+    _period_errors(checked, period=period, today=today, locked=locked, weekly=True)
+    status, workers, investment = (values.get(k) for k in ("status", "workers_on_site", "investment_week"))
+    if status not in ProjectStatus.values:
+        checked.error("status", _("Choose a status: not started, started or resumed."))
+    for name, value in (("workers_on_site", workers), ("investment_week", investment)):
+        if value is None:
+            checked.error(name, _("This figure is required."))
+        elif value < 0:
+            checked.error(name, _("This figure cannot be negative."))
+    if checked.errors:
+        return checked
+    if status == ProjectStatus.NOT_STARTED and workers > 0:
+        checked.error("workers_on_site", _("A project that has not started has no workers on site."))
+    if status != ProjectStatus.NOT_STARTED and workers == 0:
+        checked.warn("workers_on_site", "no_workers", _("The project is under way with nobody on site."))
+    if previous and _moved(previous["workers_on_site"], workers):
+        checked.warn(
+            "workers_on_site", "workers_jump",
+            _("Workers on site moved from %(a)s to %(b)s since the last report.") % {"a": previous["workers_on_site"], "b": workers},
+        )
+    return checked
