@@ -70,7 +70,9 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError({"name": [_("Give the token a name, such as the system that will use it.")]})
     raw = ApiToken.new_raw()
-    token = ApiToken.objects.create(user=user, name=name[:60], prefix=raw[: ApiToken.PREFIX_LENGTH], digest=ApiToken.digest_of(raw))
+    token = ApiToken.objects.create(
+        user=user, name=name[:60], prefix=raw[: ApiToken.PREFIX_LENGTH], digest=ApiToken.digest_of(raw)
+    )
     return token, raw
 
 

@@ -6,13 +6,15 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fugong.accounts import services
 from fugong.accounts.forms import LoginForm
 
-login_view = auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm,
-                                          redirect_authenticated_user=True)
+login_view = auth_views.LoginView.as_view(
+    template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+)
 
 
 @require_POST
@@ -26,6 +28,7 @@ def settings_view(request):
     return render(request, "accounts/settings.html", {"tokens": request.user.api_tokens.all(), "new_token": None})
 
 
+@never_cache  # the page holds the raw token: no cache may keep a copy
 @login_required
 @require_POST
 def token_create(request):
