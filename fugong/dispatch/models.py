@@ -109,7 +109,9 @@ class DailyReport(ReportBase):
         verbose_name_plural = _("daily reports")
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "date"], name="daily_report_one_per_day"),
-            models.CheckConstraint(name="daily_on_duty_within_employees", condition=models.Q(on_duty__lte=models.F("employees"))),
+            models.CheckConstraint(
+                name="daily_on_duty_within_employees", condition=models.Q(on_duty__lte=models.F("employees"))
+            ),
             models.CheckConstraint(
                 name="daily_capacity_range", condition=models.Q(capacity_pct__gte=0, capacity_pct__lte=200)
             ),
@@ -137,7 +139,9 @@ class WeeklyReport(ReportBase):
         verbose_name_plural = _("weekly reports")
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "week"], name="weekly_report_one_per_week"),
-            models.CheckConstraint(name="weekly_on_duty_within_employees", condition=models.Q(on_duty__lte=models.F("employees"))),
+            models.CheckConstraint(
+                name="weekly_on_duty_within_employees", condition=models.Q(on_duty__lte=models.F("employees"))
+            ),
             models.CheckConstraint(
                 name="weekly_capacity_range", condition=models.Q(capacity_pct__gte=0, capacity_pct__lte=200)
             ),
@@ -159,7 +163,9 @@ class ProjectReport(models.Model):
     week = models.DateField(_("week starting"))
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices)
     workers_on_site = models.PositiveIntegerField(_("workers on site"))
-    investment_week = models.DecimalField(_("investment completed this week (10k yuan)"), max_digits=14, decimal_places=2)
+    investment_week = models.DecimalField(
+        _("investment completed this week (10k yuan)"), max_digits=14, decimal_places=2
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -51,8 +51,13 @@ class Kind:
 def _check_enterprise(kind_name):
     def check(*, values, period, today, locked, previous, unchanged_run):
         return validation.check_report(
-            values=values, period=period, today=today, locked=locked, weekly=kind_name == "weekly",
-            previous=previous, unchanged_run=unchanged_run,
+            values=values,
+            period=period,
+            today=today,
+            locked=locked,
+            weekly=kind_name == "weekly",
+            previous=previous,
+            unchanged_run=unchanged_run,
         )
 
     return check
@@ -63,11 +68,20 @@ def _check_project(*, values, period, today, locked, previous, unchanged_run):
 
 
 ENTERPRISE_FIELDS = ("status", "employees", "on_duty", "capacity_pct", "note")
-DAILY = Kind("daily", DailyReport, PeriodType.DAILY, "date", "enterprise", ENTERPRISE_FIELDS, _check_enterprise("daily"))
-WEEKLY = Kind("weekly", WeeklyReport, PeriodType.WEEKLY, "week", "enterprise", ENTERPRISE_FIELDS, _check_enterprise("weekly"))
+DAILY = Kind(
+    "daily", DailyReport, PeriodType.DAILY, "date", "enterprise", ENTERPRISE_FIELDS, _check_enterprise("daily")
+)
+WEEKLY = Kind(
+    "weekly", WeeklyReport, PeriodType.WEEKLY, "week", "enterprise", ENTERPRISE_FIELDS, _check_enterprise("weekly")
+)
 PROJECT = Kind(
-    "project", ProjectReport, PeriodType.WEEKLY, "week", "project",
-    ("status", "workers_on_site", "investment_week", "note"), _check_project,
+    "project",
+    ProjectReport,
+    PeriodType.WEEKLY,
+    "week",
+    "project",
+    ("status", "workers_on_site", "investment_week", "note"),
+    _check_project,
 )
 KINDS = {k.name: k for k in (DAILY, WEEKLY, PROJECT)}
 
@@ -131,11 +145,17 @@ def locked_periods(*, kind: Kind, leagues: set[str], periods: set[date]) -> set[
 
 def _history(kind: Kind, subject_ids: set[int], first: date, last: date) -> dict[int, list]:
     """The reports before each item's period, newest first, for the jump and copy-forward warnings."""
-    window = first - timedelta(days=7 * (validation.UNCHANGED_REPORTS + 1) if kind.period_field == "week"
-                               else validation.UNCHANGED_REPORTS + 1)
+    window = first - timedelta(
+        days=7 * (validation.UNCHANGED_REPORTS + 1) if kind.period_field == "week" else validation.UNCHANGED_REPORTS + 1
+    )
     rows = (
-        kind.model.objects.filter(**{f"{kind.subject_field}_id__in": subject_ids,
-                                     f"{kind.period_field}__gte": window, f"{kind.period_field}__lt": last})
+        kind.model.objects.filter(
+            **{
+                f"{kind.subject_field}_id__in": subject_ids,
+                f"{kind.period_field}__gte": window,
+                f"{kind.period_field}__lt": last,
+            }
+        )
         .order_by(f"-{kind.period_field}")
         .values(f"{kind.subject_field}_id", kind.period_field, *kind.fields)
     )
@@ -178,7 +198,12 @@ def _is_on_behalf(actor: User | None, kind: Kind, subject) -> bool:
 
 
 def reports_save(
-    *, actor: User | None, kind: Kind, items: list[Item], source: str, today: date | None = None,
+    *,
+    actor: User | None,
+    kind: Kind,
+    items: list[Item],
+    source: str,
+    today: date | None = None,
     now=None,
 ) -> list[Outcome]:
     """Save many reports of one kind. Items refused or in conflict change nothing; the rest are saved."""
@@ -217,7 +242,9 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now)
         key = (item.subject.pk, item.period)
         values = _normal(kind, item.values)
         if key in seen:
-            outcomes.append(Outcome(item, "refused", errors={"__all__": [_("The same report appears twice in this submission.")]}))
+            outcomes.append(
+                Outcome(item, "refused", errors={"__all__": [_("The same report appears twice in this submission.")]})
+            )
             continue
         seen.add(key)
         if item.subject.pk not in owing:
@@ -225,28 +252,52 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now)
             continue
         previous, run = _previous(kind, history.get(item.subject.pk, []), item.period, values)
         checked = kind.check(
-            values=values, period=item.period, today=today, locked=(item.subject.league_id, item.period) in locks,
-            previous=previous, unchanged_run=run,
+            values=values,
+            period=item.period,
+            today=today,
+            locked=(item.subject.league_id, item.period) in locks,
+            previous=previous,
+            unchanged_run=run,
         )
         if checked.errors:
             outcomes.append(Outcome(item, "refused", errors=checked.errors))
             continue
         report = existing.get(key)
         if report is not None and item.base_version is not None and item.base_version != report.version:
-            outcomes.append(Outcome(item, "conflict", report=report, current={**_json(_stored(kind, report)), "version": report.version},
-                                    errors={"version": [_("Someone else changed this report (now version %(v)d) after you opened it.") % {"v": report.version}]}))
+            outcomes.append(
+                Outcome(
+                    item,
+                    "conflict",
+                    report=report,
+                    current={**_json(_stored(kind, report)), "version": report.version},
+                    errors={
+                        "version": [
+                            _("Someone else changed this report (now version %(v)d) after you opened it.")
+                            % {"v": report.version}
+                        ]
+                    },
+                )
+            )
             continue
         if report is not None and _same(kind, _stored(kind, report), values):
             outcomes.append(Outcome(item, "unchanged", report=report, warnings=report.warnings))
             continue
         on_behalf = _is_on_behalf(actor, kind, item.subject)
         common = {
-            "warnings": checked.warnings, "source": source, "on_behalf": on_behalf, "filed_by": actor, "filed_at": now,
+            "warnings": checked.warnings,
+            "source": source,
+            "on_behalf": on_behalf,
+            "filed_by": actor,
+            "filed_at": now,
         }
         if report is None:
             report = kind.model(
-                **{kind.subject_field: item.subject, kind.period_field: item.period}, **values, **common,
-                league_id=item.subject.league_id, county_id=item.subject.county_id, version=1,
+                **{kind.subject_field: item.subject, kind.period_field: item.period},
+                **values,
+                **common,
+                league_id=item.subject.league_id,
+                county_id=item.subject.county_id,
+                version=1,
                 late=now > deadline.due_at(item.period),
             )
             creates.append(report)
@@ -258,18 +309,29 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now)
                 setattr(report, name, value)
             report.version += 1
             updates.append(report)
-            changed = {f: [_json(before)[f], _json(values)[f]] for f in kind.fields if not _same_field(before[f], values[f])}
+            changed = {
+                f: [_json(before)[f], _json(values)[f]] for f in kind.fields if not _same_field(before[f], values[f])
+            }
             outcomes.append(Outcome(item, "updated", report=report, warnings=checked.warnings))
             versions.append((report, changed))
 
     if creates:
         kind.model.objects.bulk_create(creates)
     if updates:
-        kind.model.objects.bulk_update(updates, [*kind.fields, "warnings", "source", "on_behalf", "filed_by", "filed_at", "version"])
+        kind.model.objects.bulk_update(
+            updates, [*kind.fields, "warnings", "source", "on_behalf", "filed_by", "filed_at", "version"]
+        )
     ReportVersion.objects.bulk_create(
         ReportVersion(
-            kind=kind.name, report_id=report.pk, version=report.version, values=_json(_stored(kind, report)),
-            changed=changed, source=source, on_behalf=report.on_behalf, user=actor, at=now,
+            kind=kind.name,
+            report_id=report.pk,
+            version=report.version,
+            values=_json(_stored(kind, report)),
+            changed=changed,
+            source=source,
+            on_behalf=report.on_behalf,
+            user=actor,
+            at=now,
         )
         for report, changed in versions
     )
@@ -282,11 +344,23 @@ def _same_field(a, b) -> bool:
     return a == b
 
 
-def report_save(*, actor: User | None, kind: Kind, subject, period: date, values: dict, source: str,
-                base_version: int | None = None, today: date | None = None) -> Outcome:
+def report_save(
+    *,
+    actor: User | None,
+    kind: Kind,
+    subject,
+    period: date,
+    values: dict,
+    source: str,
+    base_version: int | None = None,
+    today: date | None = None,
+) -> Outcome:
     return reports_save(
-        actor=actor, kind=kind, items=[Item(subject=subject, period=period, values=values, base_version=base_version)],
-        source=source, today=today,
+        actor=actor,
+        kind=kind,
+        items=[Item(subject=subject, period=period, values=values, base_version=base_version)],
+        source=source,
+        today=today,
     )[0]
 
 
@@ -312,9 +386,11 @@ def period_unlock(*, actor: User, league_code: str, period_type: str, period: da
     reason = (reason or "").strip()
     if not reason:
         raise UnlockRefused(_("Say why the period is reopened."))
-    lock = PeriodLock.objects.select_for_update().filter(
-        league_id=league_code, period_type=period_type, period=period, locked=True
-    ).first()
+    lock = (
+        PeriodLock.objects.select_for_update()
+        .filter(league_id=league_code, period_type=period_type, period=period, locked=True)
+        .first()
+    )
     if lock is None:
         raise UnlockRefused(_("This period is not locked."))
     lock.locked = False

@@ -37,7 +37,9 @@ def _period_errors(checked: Checked, *, period: date, today: date, locked: bool,
     if period > today:
         checked.error("date", _("%(day)s is in the future.") % {"day": period})
     if locked:
-        checked.error("date", _("The reports of %(day)s are locked by the league; ask it to unlock first.") % {"day": period})
+        checked.error(
+            "date", _("The reports of %(day)s are locked by the league; ask it to unlock first.") % {"day": period}
+        )
 
 
 def _moved(before, after) -> bool:
@@ -48,7 +50,13 @@ def _moved(before, after) -> bool:
 
 
 def check_report(
-    *, values: dict, period: date, today: date, locked: bool, weekly: bool = False, previous: dict | None = None,
+    *,
+    values: dict,
+    period: date,
+    today: date,
+    locked: bool,
+    weekly: bool = False,
+    previous: dict | None = None,
     unchanged_run: int = 0,
 ) -> Checked:
     """`values`: status, employees, on_duty, capacity_pct (Decimal), note. `previous`: the last report's values."""
@@ -68,7 +76,8 @@ def check_report(
         checked.error("employees", _("An enterprise under dispatch has at least one employee."))
     if on_duty > employees:
         checked.error(
-            "on_duty", _("Employees on duty (%(on)d) exceed the employees (%(all)d).") % {"on": on_duty, "all": employees}
+            "on_duty",
+            _("Employees on duty (%(on)d) exceed the employees (%(all)d).") % {"on": on_duty, "all": employees},
         )
     if capacity > MAX_CAPACITY:
         checked.error("capacity_pct", _("Capacity recovery must be between 0 and 200%."))
@@ -76,7 +85,9 @@ def check_report(
         checked.error("capacity_pct", _("Give capacity recovery to at most one decimal place."))
     if status == Status.NOT_RESUMED:
         if on_duty > 0:
-            checked.error("on_duty", _("An enterprise that has not resumed has nobody on duty; change the status or the figure."))
+            checked.error(
+                "on_duty", _("An enterprise that has not resumed has nobody on duty; change the status or the figure.")
+            )
         if capacity > 0:
             checked.error("capacity_pct", _("An enterprise that has not resumed has no capacity running."))
     if status == Status.PRODUCTION_RESUMED:
@@ -91,16 +102,21 @@ def check_report(
     if checked.errors:
         return checked
     if capacity > 100:
-        checked.warn("capacity_pct", "capacity_above_100", _("Capacity recovery above 100%: check it is not a typing error."))
+        checked.warn(
+            "capacity_pct", "capacity_above_100", _("Capacity recovery above 100%: check it is not a typing error.")
+        )
     if previous:
         if _moved(previous["on_duty"], on_duty):
             checked.warn(
-                "on_duty", "on_duty_jump",
-                _("Employees on duty moved from %(a)s to %(b)s since the last report.") % {"a": previous["on_duty"], "b": on_duty},
+                "on_duty",
+                "on_duty_jump",
+                _("Employees on duty moved from %(a)s to %(b)s since the last report.")
+                % {"a": previous["on_duty"], "b": on_duty},
             )
         if _moved(previous["capacity_pct"], capacity):
             checked.warn(
-                "capacity_pct", "capacity_jump",
+                "capacity_pct",
+                "capacity_jump",
                 _("Capacity recovery moved from %(a)s%% to %(b)s%% since the last report.")
                 % {"a": previous["capacity_pct"], "b": capacity},
             )
@@ -108,16 +124,22 @@ def check_report(
         if previous["status"] in order and order.index(status) < order.index(previous["status"]):
             checked.warn("status", "status_back", _("The status went back since the last report."))
         if previous["employees"] != employees and _moved(previous["employees"], employees):
-            checked.warn("employees", "employees_jump", _("The headcount changed by more than half since the last report."))
+            checked.warn(
+                "employees", "employees_jump", _("The headcount changed by more than half since the last report.")
+            )
     if unchanged_run + 1 >= UNCHANGED_REPORTS:
         checked.warn(
-            "status", "unchanged",
-            _("The same figures for %(n)d reports in a row: check they are not copied forward.") % {"n": unchanged_run + 1},
+            "status",
+            "unchanged",
+            _("The same figures for %(n)d reports in a row: check they are not copied forward.")
+            % {"n": unchanged_run + 1},
         )
     return checked
 
 
-def check_project_report(*, values: dict, period: date, today: date, locked: bool, previous: dict | None = None) -> Checked:
+def check_project_report(
+    *, values: dict, period: date, today: date, locked: bool, previous: dict | None = None
+) -> Checked:
     checked = Checked()
     _period_errors(checked, period=period, today=today, locked=locked, weekly=True)
     status, workers, investment = (values.get(k) for k in ("status", "workers_on_site", "investment_week"))
@@ -136,7 +158,9 @@ def check_project_report(*, values: dict, period: date, today: date, locked: boo
         checked.warn("workers_on_site", "no_workers", _("The project is under way with nobody on site."))
     if previous and _moved(previous["workers_on_site"], workers):
         checked.warn(
-            "workers_on_site", "workers_jump",
-            _("Workers on site moved from %(a)s to %(b)s since the last report.") % {"a": previous["workers_on_site"], "b": workers},
+            "workers_on_site",
+            "workers_jump",
+            _("Workers on site moved from %(a)s to %(b)s since the last report.")
+            % {"a": previous["workers_on_site"], "b": workers},
         )
     return checked

@@ -49,6 +49,10 @@ def _project(ctx, inside):
     return ctx["project_in"] if inside else ctx["project_out"]
 
 
+def _weekly(ctx, inside):
+    return ctx["weekly_in"] if inside else ctx["weekly_out"]
+
+
 def _batch(ctx, inside):
     return ctx["batches"][ctx["role"]] if inside else ctx["batches"]["other"]
 
@@ -108,6 +112,37 @@ MATRIX: dict[str, Case] = {
         method="patch",
         body={"contact_name": "张三"},
     ),
+    "api:put_daily": Case(
+        lambda c, i: f"/api/v1/reports/daily/{_enterprise(c, i).credit_code}/{c['day']}",
+        OFFICIALS | {Role.ENTERPRISE},
+        method="put",
+        ok=201,
+        body=lambda c, i: c["report"],
+    ),
+    "api:put_weekly": Case(
+        lambda c, i: f"/api/v1/reports/weekly/{_weekly(c, i).credit_code}/{c['monday']}",
+        OFFICIALS,
+        method="put",
+        ok=201,
+        body=lambda c, i: c["report"],
+    ),
+    "api:put_project": Case(
+        lambda c, i: f"/api/v1/reports/projects/{_project(c, i).pk}/{c['monday']}",
+        OFFICIALS | {Role.ENTERPRISE},
+        method="put",
+        ok=201,
+        body=lambda c, i: c["project_report"],
+    ),
+    # Bulk answers per item: what is out of scope comes back as not_found inside a 200.
+    "api:bulk_daily": Case(
+        lambda c, i: "/api/v1/reports/daily/bulk", ALL, method="post", scoped=False, body=lambda c, i: {"items": []}
+    ),
+    "api:bulk_weekly": Case(
+        lambda c, i: "/api/v1/reports/weekly/bulk", ALL, method="post", scoped=False, body=lambda c, i: {"items": []}
+    ),
+    "api:list_daily": Case(lambda c, i: "/api/v1/reports/daily", ALL, scoped=False),
+    "api:list_weekly": Case(lambda c, i: "/api/v1/reports/weekly", ALL, scoped=False),
+    "api:list_projects": Case(lambda c, i: "/api/v1/reports/projects", ALL, scoped=False),
     # Create: officials get 201 in their own area; the out-of-scope county is refused as a bad field.
     "api:create_enterprise": Case(
         lambda c, i: "/api/v1/enterprises",
@@ -172,7 +207,22 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     }
     batches["other"] = ImportBatch.objects.create(kind="enterprises", user=tokens["other"].user, filename="b.xlsx")
     assert KeyProject.objects.count() == 2 and other
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fugong.areas.models import Park
+
+    today = timezone.localdate()
+    weekly_in = make_enterprise(county="150203", above_scale=False, park=Park.objects.get(name="包头铝业产业园区"))
+    weekly_out = make_enterprise(county="150622", above_scale=False, park=Park.objects.get(name="准格尔经济开发区"))
     return {
+        "day": (today - timedelta(days=1)).isoformat(),
+        "monday": (today - timedelta(days=today.weekday())).isoformat(),
+        "report": {"status": "production_resumed", "employees": 100, "on_duty": 60, "capacity_pct": 50},
+        "project_report": {"status": "started", "workers_on_site": 30, "investment_week": 120},
+        "weekly_in": weekly_in,
+        "weekly_out": weekly_out,
         "users": users,
         "inside": baotou_enterprise,
         "outside": ordos_enterprise,
@@ -206,8 +256,8 @@ def call(client, case, ctx, inside):
         return client.get(url)
     if case.method == "post" and url.startswith("/api/"):
         return client.post(url, json.dumps(body), content_type="application/json")
-    if case.method == "patch":
-        return client.patch(url, json.dumps(body), content_type="application/json")
+    if case.method in ("patch", "put"):
+        return getattr(client, case.method)(url, json.dumps(body), content_type="application/json")
     return client.post(url, body or {})
 
 

@@ -6,220 +6,460 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0002_load_areas'),
-        ('enterprises', '0002_industries_tags'),
+        ("areas", "0002_load_areas"),
+        ("enterprises", "0002_industries_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_type', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly')], max_length=8, unique=True, verbose_name='period type')),
-                ('offset_days', models.PositiveSmallIntegerField(verbose_name='days after the period starts')),
-                ('at', models.TimeField(verbose_name='time of day')),
-                ('stale_after_days', models.PositiveSmallIntegerField(default=3, verbose_name='a carried-forward report is stale after (days)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "period_type",
+                    models.CharField(
+                        choices=[("daily", "Daily"), ("weekly", "Weekly")],
+                        max_length=8,
+                        unique=True,
+                        verbose_name="period type",
+                    ),
+                ),
+                ("offset_days", models.PositiveSmallIntegerField(verbose_name="days after the period starts")),
+                ("at", models.TimeField(verbose_name="time of day")),
+                (
+                    "stale_after_days",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="a carried-forward report is stale after (days)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'verbose_name_plural': 'deadlines',
+                "verbose_name": "deadline",
+                "verbose_name_plural": "deadlines",
             },
         ),
         migrations.CreateModel(
-            name='PeriodLock',
+            name="PeriodLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_type', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly')], max_length=8)),
-                ('period', models.DateField()),
-                ('locked', models.BooleanField(default=True)),
-                ('league', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period_type", models.CharField(choices=[("daily", "Daily"), ("weekly", "Weekly")], max_length=8)),
+                ("period", models.DateField()),
+                ("locked", models.BooleanField(default=True)),
+                (
+                    "league",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PeriodLockEvent',
+            name="PeriodLockEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('lock', 'Locked'), ('unlock', 'Unlocked')], max_length=8)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('lock', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='dispatch.periodlock')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(choices=[("lock", "Locked"), ("unlock", "Unlocked")], max_length=8)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "lock",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="dispatch.periodlock"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectReport',
+            name="ProjectReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(verbose_name='week starting')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('started', 'Started'), ('resumed', 'Resumed')], max_length=12, verbose_name='status')),
-                ('workers_on_site', models.PositiveIntegerField(verbose_name='workers on site')),
-                ('investment_week', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='investment completed this week (10k yuan)')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('source', models.CharField(choices=[('form', 'Form'), ('grid', 'Grid'), ('excel', 'Excel'), ('api', 'API'), ('demo', 'Demo')], max_length=8, verbose_name='source')),
-                ('on_behalf', models.BooleanField(default=False, verbose_name='filed on behalf')),
-                ('filed_at', models.DateTimeField(verbose_name='filed at')),
-                ('late', models.BooleanField(default=False, verbose_name='late')),
-                ('county', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
-                ('filed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('league', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='enterprises.keyproject', verbose_name='key project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.DateField(verbose_name="week starting")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("not_started", "Not started"), ("started", "Started"), ("resumed", "Resumed")],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("workers_on_site", models.PositiveIntegerField(verbose_name="workers on site")),
+                (
+                    "investment_week",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="investment completed this week (10k yuan)"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Form"),
+                            ("grid", "Grid"),
+                            ("excel", "Excel"),
+                            ("api", "API"),
+                            ("demo", "Demo"),
+                        ],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("on_behalf", models.BooleanField(default=False, verbose_name="filed on behalf")),
+                ("filed_at", models.DateTimeField(verbose_name="filed at")),
+                ("late", models.BooleanField(default=False, verbose_name="late")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "league",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="enterprises.keyproject",
+                        verbose_name="key project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key-project report',
-                'verbose_name_plural': 'key-project reports',
+                "verbose_name": "key-project report",
+                "verbose_name_plural": "key-project reports",
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_type', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly')], max_length=8)),
-                ('period', models.DateField()),
-                ('channels', models.JSONField(default=list)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.enterprise')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period_type", models.CharField(choices=[("daily", "Daily"), ("weekly", "Weekly")], max_length=8)),
+                ("period", models.DateField()),
+                ("channels", models.JSONField(default=list)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="enterprises.enterprise"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReportVersion',
+            name="ReportVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('daily', 'Daily report'), ('weekly', 'Weekly report'), ('project', 'Key-project report')], max_length=8)),
-                ('report_id', models.BigIntegerField()),
-                ('version', models.PositiveIntegerField()),
-                ('values', models.JSONField()),
-                ('changed', models.JSONField(default=dict)),
-                ('source', models.CharField(choices=[('form', 'Form'), ('grid', 'Grid'), ('excel', 'Excel'), ('api', 'API'), ('demo', 'Demo')], max_length=8)),
-                ('on_behalf', models.BooleanField(default=False)),
-                ('at', models.DateTimeField()),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily report"),
+                            ("weekly", "Weekly report"),
+                            ("project", "Key-project report"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("report_id", models.BigIntegerField()),
+                ("version", models.PositiveIntegerField()),
+                ("values", models.JSONField()),
+                ("changed", models.JSONField(default=dict)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Form"),
+                            ("grid", "Grid"),
+                            ("excel", "Excel"),
+                            ("api", "API"),
+                            ("demo", "Demo"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("on_behalf", models.BooleanField(default=False)),
+                ("at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'report_id', '-version'],
+                "ordering": ["kind", "report_id", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='WeeklyReport',
+            name="WeeklyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_resumed', 'Not resumed'), ('work_resumed', 'Work resumed'), ('production_resumed', 'Production resumed')], max_length=20, verbose_name='status')),
-                ('employees', models.PositiveIntegerField(verbose_name='employees')),
-                ('on_duty', models.PositiveIntegerField(verbose_name='employees on duty')),
-                ('capacity_pct', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='capacity recovery %')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='warnings')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('source', models.CharField(choices=[('form', 'Form'), ('grid', 'Grid'), ('excel', 'Excel'), ('api', 'API'), ('demo', 'Demo')], max_length=8, verbose_name='source')),
-                ('on_behalf', models.BooleanField(default=False, verbose_name='filed on behalf')),
-                ('filed_at', models.DateTimeField(verbose_name='filed at')),
-                ('late', models.BooleanField(default=False, verbose_name='late')),
-                ('week', models.DateField(verbose_name='week starting')),
-                ('county', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='enterprises.enterprise', verbose_name='enterprise')),
-                ('filed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('league', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_resumed", "Not resumed"),
+                            ("work_resumed", "Work resumed"),
+                            ("production_resumed", "Production resumed"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("employees", models.PositiveIntegerField(verbose_name="employees")),
+                ("on_duty", models.PositiveIntegerField(verbose_name="employees on duty")),
+                (
+                    "capacity_pct",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="capacity recovery %"),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="warnings")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Form"),
+                            ("grid", "Grid"),
+                            ("excel", "Excel"),
+                            ("api", "API"),
+                            ("demo", "Demo"),
+                        ],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("on_behalf", models.BooleanField(default=False, verbose_name="filed on behalf")),
+                ("filed_at", models.DateTimeField(verbose_name="filed at")),
+                ("late", models.BooleanField(default=False, verbose_name="late")),
+                ("week", models.DateField(verbose_name="week starting")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "league",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'weekly report',
-                'verbose_name_plural': 'weekly reports',
+                "verbose_name": "weekly report",
+                "verbose_name_plural": "weekly reports",
             },
         ),
         migrations.CreateModel(
-            name='DailyReport',
+            name="DailyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_resumed', 'Not resumed'), ('work_resumed', 'Work resumed'), ('production_resumed', 'Production resumed')], max_length=20, verbose_name='status')),
-                ('employees', models.PositiveIntegerField(verbose_name='employees')),
-                ('on_duty', models.PositiveIntegerField(verbose_name='employees on duty')),
-                ('capacity_pct', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='capacity recovery %')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='warnings')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('source', models.CharField(choices=[('form', 'Form'), ('grid', 'Grid'), ('excel', 'Excel'), ('api', 'API'), ('demo', 'Demo')], max_length=8, verbose_name='source')),
-                ('on_behalf', models.BooleanField(default=False, verbose_name='filed on behalf')),
-                ('filed_at', models.DateTimeField(verbose_name='filed at')),
-                ('late', models.BooleanField(default=False, verbose_name='late')),
-                ('date', models.DateField(verbose_name='date')),
-                ('county', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='enterprises.enterprise', verbose_name='enterprise')),
-                ('filed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('league', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_resumed", "Not resumed"),
+                            ("work_resumed", "Work resumed"),
+                            ("production_resumed", "Production resumed"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("employees", models.PositiveIntegerField(verbose_name="employees")),
+                ("on_duty", models.PositiveIntegerField(verbose_name="employees on duty")),
+                (
+                    "capacity_pct",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="capacity recovery %"),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="warnings")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Form"),
+                            ("grid", "Grid"),
+                            ("excel", "Excel"),
+                            ("api", "API"),
+                            ("demo", "Demo"),
+                        ],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("on_behalf", models.BooleanField(default=False, verbose_name="filed on behalf")),
+                ("filed_at", models.DateTimeField(verbose_name="filed at")),
+                ("late", models.BooleanField(default=False, verbose_name="late")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "league",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily report',
-                'verbose_name_plural': 'daily reports',
-                'indexes': [models.Index(fields=['date', 'league'], name='dispatch_da_date_60fe9c_idx'), models.Index(fields=['enterprise', '-date'], name='dispatch_da_enterpr_0b19c9_idx')],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'date'), name='daily_report_one_per_day'), models.CheckConstraint(condition=models.Q(('on_duty__lte', models.F('employees'))), name='daily_on_duty_within_employees'), models.CheckConstraint(condition=models.Q(('capacity_pct__gte', 0), ('capacity_pct__lte', 200)), name='daily_capacity_range')],
+                "verbose_name": "daily report",
+                "verbose_name_plural": "daily reports",
+                "indexes": [
+                    models.Index(fields=["date", "league"], name="dispatch_da_date_60fe9c_idx"),
+                    models.Index(fields=["enterprise", "-date"], name="dispatch_da_enterpr_0b19c9_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("enterprise", "date"), name="daily_report_one_per_day"),
+                    models.CheckConstraint(
+                        condition=models.Q(("on_duty__lte", models.F("employees"))),
+                        name="daily_on_duty_within_employees",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("capacity_pct__gte", 0), ("capacity_pct__lte", 200)),
+                        name="daily_capacity_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('endpoint', models.CharField(max_length=100)),
-                ('body_digest', models.CharField(max_length=64)),
-                ('status', models.PositiveSmallIntegerField(null=True)),
-                ('response', models.JSONField(null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=200)),
+                ("endpoint", models.CharField(max_length=100)),
+                ("body_digest", models.CharField(max_length=64)),
+                ("status", models.PositiveSmallIntegerField(null=True)),
+                ("response", models.JSONField(null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'endpoint', 'key'), name='idempotency_key_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "endpoint", "key"), name="idempotency_key_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='periodlock',
-            constraint=models.UniqueConstraint(fields=('league', 'period_type', 'period'), name='period_lock_unique'),
+            model_name="periodlock",
+            constraint=models.UniqueConstraint(fields=("league", "period_type", "period"), name="period_lock_unique"),
         ),
         migrations.AddIndex(
-            model_name='projectreport',
-            index=models.Index(fields=['week', 'league'], name='dispatch_pr_week_8eb558_idx'),
+            model_name="projectreport",
+            index=models.Index(fields=["week", "league"], name="dispatch_pr_week_8eb558_idx"),
         ),
         migrations.AddConstraint(
-            model_name='projectreport',
-            constraint=models.UniqueConstraint(fields=('project', 'week'), name='project_report_one_per_week'),
+            model_name="projectreport",
+            constraint=models.UniqueConstraint(fields=("project", "week"), name="project_report_one_per_week"),
         ),
         migrations.AddConstraint(
-            model_name='projectreport',
-            constraint=models.CheckConstraint(condition=models.Q(('investment_week__gte', 0)), name='project_investment_positive'),
+            model_name="projectreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("investment_week__gte", 0)), name="project_investment_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'period_type', 'period'), name='reminder_once'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(fields=("enterprise", "period_type", "period"), name="reminder_once"),
         ),
         migrations.AddConstraint(
-            model_name='reportversion',
-            constraint=models.UniqueConstraint(fields=('kind', 'report_id', 'version'), name='report_version_unique'),
+            model_name="reportversion",
+            constraint=models.UniqueConstraint(fields=("kind", "report_id", "version"), name="report_version_unique"),
         ),
         migrations.AddIndex(
-            model_name='weeklyreport',
-            index=models.Index(fields=['week', 'league'], name='dispatch_we_week_915ae5_idx'),
+            model_name="weeklyreport",
+            index=models.Index(fields=["week", "league"], name="dispatch_we_week_915ae5_idx"),
         ),
         migrations.AddIndex(
-            model_name='weeklyreport',
-            index=models.Index(fields=['enterprise', '-week'], name='dispatch_we_enterpr_b620cb_idx'),
+            model_name="weeklyreport",
+            index=models.Index(fields=["enterprise", "-week"], name="dispatch_we_enterpr_b620cb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='weeklyreport',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'week'), name='weekly_report_one_per_week'),
+            model_name="weeklyreport",
+            constraint=models.UniqueConstraint(fields=("enterprise", "week"), name="weekly_report_one_per_week"),
         ),
         migrations.AddConstraint(
-            model_name='weeklyreport',
-            constraint=models.CheckConstraint(condition=models.Q(('on_duty__lte', models.F('employees'))), name='weekly_on_duty_within_employees'),
+            model_name="weeklyreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("on_duty__lte", models.F("employees"))), name="weekly_on_duty_within_employees"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weeklyreport',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_pct__gte', 0), ('capacity_pct__lte', 200)), name='weekly_capacity_range'),
+            model_name="weeklyreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity_pct__gte", 0), ("capacity_pct__lte", 200)), name="weekly_capacity_range"
+            ),
         ),
     ]

@@ -22,8 +22,14 @@ def values(**overrides):
 
 def save(enterprise, day=TODAY, actor=None, source=Source.API, base_version=None, **overrides):
     return services.report_save(
-        actor=actor, kind=services.DAILY, subject=enterprise, period=day, values=values(**overrides),
-        source=source, base_version=base_version, today=TODAY,
+        actor=actor,
+        kind=services.DAILY,
+        subject=enterprise,
+        period=day,
+        values=values(**overrides),
+        source=source,
+        base_version=base_version,
+        today=TODAY,
     )
 
 
@@ -88,16 +94,18 @@ def test_a_locked_period_is_refused(baotou_enterprise, users):
     services.period_lock(actor=users[Role.LEAGUE], league_code="150200", period_type="daily", period=TODAY)
     outcome = save(baotou_enterprise)
     assert outcome.result == "refused" and "locked" in outcome.errors["date"][0]
-    services.period_unlock(actor=users[Role.LEAGUE], league_code="150200", period_type="daily", period=TODAY,
-                           reason="纠正错报")
+    services.period_unlock(
+        actor=users[Role.LEAGUE], league_code="150200", period_type="daily", period=TODAY, reason="纠正错报"
+    )
     assert save(baotou_enterprise).result == "created"
 
 
 def test_unlock_needs_a_reason(users):
     services.period_lock(actor=users[Role.LEAGUE], league_code="150200", period_type="daily", period=TODAY)
     with pytest.raises(services.UnlockRefused):
-        services.period_unlock(actor=users[Role.LEAGUE], league_code="150200", period_type="daily", period=TODAY,
-                               reason=" ")
+        services.period_unlock(
+            actor=users[Role.LEAGUE], league_code="150200", period_type="daily", period=TODAY, reason=" "
+        )
 
 
 def test_an_enterprise_not_under_daily_dispatch_is_refused():
@@ -112,11 +120,19 @@ def test_weekly_reports_need_a_monday_and_a_weekly_enterprise():
     park = Park.objects.get(name="包头铝业产业园区")
     small = make_enterprise(county="150202", above_scale=False, park=park, size_class="small")
     monday = date(2020, 2, 17)
-    ok = services.report_save(actor=None, kind=services.WEEKLY, subject=small, period=monday, values=values(),
-                              source=Source.API, today=TODAY)
+    ok = services.report_save(
+        actor=None, kind=services.WEEKLY, subject=small, period=monday, values=values(), source=Source.API, today=TODAY
+    )
     assert ok.result == "created"
-    tuesday = services.report_save(actor=None, kind=services.WEEKLY, subject=small, period=date(2020, 2, 18),
-                                   values=values(), source=Source.API, today=TODAY)
+    tuesday = services.report_save(
+        actor=None,
+        kind=services.WEEKLY,
+        subject=small,
+        period=date(2020, 2, 18),
+        values=values(),
+        source=Source.API,
+        today=TODAY,
+    )
     assert tuesday.result == "refused" and "week" in tuesday.errors
     assert WeeklyReport.objects.count() == 1
 
@@ -142,12 +158,18 @@ def test_late_is_set_after_the_deadline(baotou_enterprise):
 
     shanghai = ZoneInfo("Asia/Shanghai")
     on_time = services.reports_save(
-        actor=None, kind=services.DAILY, source=Source.API, today=TODAY,
+        actor=None,
+        kind=services.DAILY,
+        source=Source.API,
+        today=TODAY,
         now=datetime(2020, 2, 22, 9, 59, tzinfo=shanghai),
         items=[services.Item(subject=baotou_enterprise, period=date(2020, 2, 21), values=values())],
     )[0]
     late = services.reports_save(
-        actor=None, kind=services.DAILY, source=Source.API, today=TODAY,
+        actor=None,
+        kind=services.DAILY,
+        source=Source.API,
+        today=TODAY,
         now=datetime(2020, 2, 22, 10, 1, tzinfo=shanghai),
         items=[services.Item(subject=baotou_enterprise, period=date(2020, 2, 20), values=values())],
     )[0]
