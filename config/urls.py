@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("fugong.accounts.urls")),
     path("enterprises/", include("fugong.enterprises.urls")),
+    path("dispatch/", include("fugong.dispatch.urls")),
     path("api/", api.urls),
 ]
 

@@ -18,7 +18,8 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role.values)
-AREA_ROLES = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP})
+OFFICIALS = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
+AREA_ROLES = OFFICIALS | {Role.WORKGROUP}
 
 # One entry per page in the side navigation; each later app adds its own rows here.
 NAVIGATION = [
@@ -27,6 +28,11 @@ NAVIGATION = [
     NavItem(_("My enterprise"), "enterprises:mine", frozenset({Role.ENTERPRISE})),
     NavItem(_("Key projects"), "enterprises:project_list", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Import enterprises"), "enterprises:import", frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})),
+    NavItem(_("File a report"), "dispatch:form", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Dispatch grid"), "dispatch:grid", OFFICIALS),
+    NavItem(_("Upload reports (Excel)"), "dispatch:excel_upload", OFFICIALS),
+    NavItem(_("Completeness"), "dispatch:completeness", AREA_ROLES),
+    NavItem(_("Review and lock"), "dispatch:review", frozenset({Role.REGION, Role.LEAGUE})),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
 ]
 

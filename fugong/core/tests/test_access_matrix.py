@@ -143,6 +143,44 @@ MATRIX: dict[str, Case] = {
     "api:list_daily": Case(lambda c, i: "/api/v1/reports/daily", ALL, scoped=False),
     "api:list_weekly": Case(lambda c, i: "/api/v1/reports/weekly", ALL, scoped=False),
     "api:list_projects": Case(lambda c, i: "/api/v1/reports/projects", ALL, scoped=False),
+    "dispatch:form": Case(lambda c, i: "/dispatch/report/", frozenset({Role.ENTERPRISE}), scoped=False),
+    "dispatch:project_form": Case(
+        lambda c, i: f"/dispatch/projects/{_project(c, i).pk}/report/", OFFICIALS | {Role.ENTERPRISE}
+    ),
+    "dispatch:grid": Case(lambda c, i: "/dispatch/grid/", OFFICIALS, scoped=False),
+    "dispatch:grid_row": Case(lambda c, i: f"/dispatch/grid/{_enterprise(c, i).credit_code}/{c['day']}/", OFFICIALS),
+    "dispatch:daily_detail": Case(
+        lambda c, i: f"/dispatch/reports/daily/{c['reports']['daily', i].pk}/", AREA_READERS | {Role.ENTERPRISE}
+    ),
+    "dispatch:weekly_detail": Case(
+        lambda c, i: f"/dispatch/reports/weekly/{c['reports']['weekly', i].pk}/", AREA_READERS
+    ),
+    "dispatch:project_report_detail": Case(
+        lambda c, i: f"/dispatch/reports/projects/{c['reports']['project', i].pk}/", AREA_READERS | {Role.ENTERPRISE}
+    ),
+    "dispatch:excel_template": Case(lambda c, i: "/dispatch/excel/template.xlsx", OFFICIALS, scoped=False),
+    "dispatch:excel_upload": Case(lambda c, i: "/dispatch/excel/upload/", OFFICIALS, scoped=False),
+    "dispatch:excel_preview": Case(
+        lambda c, i: f"/dispatch/excel/{_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
+    ),
+    "dispatch:completeness": Case(lambda c, i: "/dispatch/completeness/", AREA_READERS, scoped=False),
+    "dispatch:review": Case(lambda c, i: "/dispatch/review/", frozenset({Role.REGION, Role.LEAGUE}), scoped=False),
+    "dispatch:lock": Case(
+        lambda c, i: "/dispatch/review/lock/",
+        frozenset({Role.REGION, Role.LEAGUE}),
+        method="post",
+        ok=302,
+        scoped=False,
+        body=lambda c, i: {"date": c["day"], "league": "150200", "period_type": "daily"},
+    ),
+    "dispatch:unlock": Case(
+        lambda c, i: "/dispatch/review/unlock/",
+        frozenset({Role.REGION, Role.LEAGUE}),
+        method="post",
+        ok=302,
+        scoped=False,
+        body=lambda c, i: {"date": c["day"], "league": "150200", "period_type": "daily", "reason": "更正"},
+    ),
     # Create: officials get 201 in their own area; the out-of-scope county is refused as a bad field.
     "api:create_enterprise": Case(
         lambda c, i: "/api/v1/enterprises",
@@ -216,7 +254,43 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     today = timezone.localdate()
     weekly_in = make_enterprise(county="150203", above_scale=False, park=Park.objects.get(name="包头铝业产业园区"))
     weekly_out = make_enterprise(county="150622", above_scale=False, park=Park.objects.get(name="准格尔经济开发区"))
+    from fugong.dispatch import services as dispatch
+
+    day, monday = today - timedelta(days=1), today - timedelta(days=today.weekday())
+    figures = {"status": "production_resumed", "employees": 100, "on_duty": 60, "capacity_pct": 50}
+    project_figures = {"status": "started", "workers_on_site": 30, "investment_week": 120}
+    reports = {}
+    for inside, enterprise, weekly, project in (
+        (True, baotou_enterprise, weekly_in, project_in),
+        (False, ordos_enterprise, weekly_out, project_out),
+    ):
+        save = dispatch.report_save
+        reports["daily", inside] = save(
+            actor=None,
+            kind=dispatch.DAILY,
+            subject=enterprise,
+            period=day - timedelta(days=1),
+            values=figures,
+            source="api",
+        ).report
+        reports["weekly", inside] = save(
+            actor=None,
+            kind=dispatch.WEEKLY,
+            subject=weekly,
+            period=monday - timedelta(days=7),
+            values=figures,
+            source="api",
+        ).report
+        reports["project", inside] = save(
+            actor=None,
+            kind=dispatch.PROJECT,
+            subject=project,
+            period=monday - timedelta(days=7),
+            values=project_figures,
+            source="api",
+        ).report
     return {
+        "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),
         "report": {"status": "production_resumed", "employees": 100, "on_duty": 60, "capacity_pct": 50},
