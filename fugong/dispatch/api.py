@@ -167,7 +167,8 @@ def _bulk(request, kind, payload: BulkIn):
     if len(payload.items) > BULK_LIMIT:
         return 400, {"error": {"items": [_("At most %(n)d reports in one request.") % {"n": BULK_LIMIT}]}}
     codes = {normalise(i.credit_code) for i in payload.items}
-    found = {e.credit_code: e for e in access.fileable_enterprises(request.auth).filter(credit_code__in=codes)}
+    fileable = access.fileable_enterprises(request.auth).filter(credit_code__in=codes)
+    found = {e.credit_code: e for e in fileable.only("id", "credit_code", "name", "league_id", "county_id")}
     items, results = [], [None] * len(payload.items)
     positions = []
     for n, raw in enumerate(payload.items):

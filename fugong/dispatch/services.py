@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong.accounts.models import Role, User
+from fugong.core import bulk
 from fugong.dispatch import duties, validation
 from fugong.dispatch.models import (
     DailyReport,
@@ -315,27 +316,54 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now)
             outcomes.append(Outcome(item, "updated", report=report, warnings=checked.warnings))
             versions.append((report, changed))
 
-    if creates:
-        kind.model.objects.bulk_create(creates)
-    if updates:
-        kind.model.objects.bulk_update(
-            updates, [*kind.fields, "warnings", "source", "on_behalf", "filed_by", "filed_at", "version"]
-        )
-    ReportVersion.objects.bulk_create(
-        ReportVersion(
-            kind=kind.name,
-            report_id=report.pk,
-            version=report.version,
-            values=_json(_stored(kind, report)),
-            changed=changed,
-            source=source,
-            on_behalf=report.on_behalf,
-            user=actor,
-            at=now,
-        )
-        for report, changed in versions
-    )
+    _write(kind, creates=creates, updates=updates, versions=versions, actor=actor, source=source, now=now)
     return outcomes
+
+
+REPORT_WRITE_FIELDS = ("warnings", "source", "on_behalf", "filed_by", "filed_at", "version")
+
+
+def _write(kind: Kind, *, creates: list, updates: list, versions: list, actor, source: str, now) -> None:
+    """Write with plain executemany (fugong.core.bulk): the ORM's bulk_create costs too much per row here."""
+    subject = kind.subject_field
+    insert_fields = [subject, kind.period_field, "league", "county", *kind.fields, *REPORT_WRITE_FIELDS, "late"]
+    bulk.insert_rows(
+        kind.model,
+        insert_fields,
+        [
+            (getattr(r, f"{subject}_id"), kind.period_of(r), r.league_id, r.county_id,
+             *(getattr(r, f) for f in kind.fields), r.warnings, r.source, r.on_behalf, r.filed_by_id, r.filed_at,
+             r.version, r.late)
+            for r in creates
+        ],
+    )  # fmt: skip
+    if creates:
+        # executemany returns no ids: read them back by the unique (subject, period) key.
+        by_key = {(getattr(r, f"{subject}_id"), kind.period_of(r)): r for r in creates}
+        for period in {kind.period_of(r) for r in creates}:
+            rows = kind.model.objects.filter(
+                **{f"{subject}_id__in": [k[0] for k in by_key if k[1] == period], kind.period_field: period}
+            ).values_list("pk", f"{subject}_id")
+            for pk, subject_id in rows:
+                by_key[(subject_id, period)].pk = pk
+    bulk.update_rows(
+        kind.model,
+        [*kind.fields, *REPORT_WRITE_FIELDS],
+        [
+            (*(getattr(r, f) for f in kind.fields), r.warnings, r.source, r.on_behalf, r.filed_by_id, r.filed_at,
+             r.version, r.pk)
+            for r in updates
+        ],
+    )  # fmt: skip
+    bulk.insert_rows(
+        ReportVersion,
+        ["kind", "report_id", "version", "values", "changed", "source", "on_behalf", "user", "at"],
+        [
+            (kind.name, r.pk, r.version, _json(_stored(kind, r)), changed, source, r.on_behalf,
+             actor.pk if actor else None, now)
+            for r, changed in versions
+        ],
+    )  # fmt: skip
 
 
 def _same_field(a, b) -> bool:

@@ -19,22 +19,26 @@ class BootstrapMixin:
 
 
 class EnterpriseForm(BootstrapMixin, forms.Form):
-    credit_code = forms.CharField(label=_("credit code"), max_length=30)
-    name = forms.CharField(label=_("name"), max_length=100)
-    county = forms.ModelChoiceField(label=_("county"), queryset=Area.objects.none())
-    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
-    industry = forms.ModelChoiceField(label=_("industry"), queryset=Industry.objects.all())
-    above_scale = forms.BooleanField(label=_("above-scale"), required=False)
-    size_class = forms.ChoiceField(label=_("size class"), choices=SizeClass.choices)
+    credit_code = forms.CharField(label=_("Credit code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    county = forms.ModelChoiceField(label=_("County"), queryset=Area.objects.none(), empty_label=_("Choose a county"))
+    park = forms.ModelChoiceField(
+        label=_("Park"), queryset=Park.objects.none(), required=False, empty_label=_("Not in a park")
+    )
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.all(), empty_label=_("Choose an industry")
+    )
+    above_scale = forms.BooleanField(label=_("Above-scale"), required=False)
+    size_class = forms.ChoiceField(label=_("Size class"), choices=SizeClass.choices)
     tags = forms.MultipleChoiceField(
-        label=_("tags"), choices=Tag.Code.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Tags"), choices=Tag.Code.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    employees = forms.IntegerField(label=_("employees"), min_value=0)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0)
     normal_output = forms.DecimalField(
-        label=_("normal output value (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
+        label=_("Normal output value (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
-    contact_name = forms.CharField(label=_("contact name"), max_length=40, required=False)
-    contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=40, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
 
     def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,14 +51,16 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
 
 
 class KeyProjectForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=120)
-    county = forms.ModelChoiceField(label=_("county"), queryset=Area.objects.none())
-    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
-    total_investment = forms.DecimalField(
-        label=_("total investment (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
+    name = forms.CharField(label=_("Name"), max_length=120)
+    county = forms.ModelChoiceField(label=_("County"), queryset=Area.objects.none(), empty_label=_("Choose a county"))
+    park = forms.ModelChoiceField(
+        label=_("Park"), queryset=Park.objects.none(), required=False, empty_label=_("Not in a park")
     )
-    planned_start = forms.DateField(label=_("planned start"), widget=forms.DateInput(attrs={"type": "date"}))
-    owner = forms.CharField(label=_("owner enterprise (credit code)"), max_length=30, required=False)
+    total_investment = forms.DecimalField(
+        label=_("Total investment (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    planned_start = forms.DateField(label=_("Planned start"), widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.CharField(label=_("Owner enterprise (credit code)"), max_length=30, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

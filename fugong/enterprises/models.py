@@ -57,6 +57,13 @@ class SizeClass(models.TextChoices):
     MICRO = "micro", _("Micro")
 
 
+# A module-level name for the history of enterprises: the service writes one history row per save,
+# tags included, rather than one for the save and another for the tags.
+ENTERPRISE_HISTORY = HistoricalRecords(
+    excluded_fields=["name_pinyin", "name_initials", "updated_at"], m2m_fields=["tags"]
+)
+
+
 class Enterprise(TimeStampedModel):
     credit_code = models.CharField(_("credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -86,7 +93,7 @@ class Enterprise(TimeStampedModel):
     contact_name = models.CharField(_("contact name"), max_length=40, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"], m2m_fields=[tags])
+    history = ENTERPRISE_HISTORY
 
     class Meta:
         ordering = ["league_id", "county_id", "name"]

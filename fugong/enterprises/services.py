@@ -14,7 +14,7 @@ from fugong.areas.models import Area, Park
 from fugong.core import access
 from fugong.core.text import clean, clean_name, pinyin_keys
 from fugong.enterprises.credit_code import CreditCodeError, check
-from fugong.enterprises.models import Enterprise, Industry, KeyProject, SizeClass, Tag
+from fugong.enterprises.models import ENTERPRISE_HISTORY, Enterprise, Industry, KeyProject, SizeClass, Tag
 
 # Rows per INSERT and per IN (...) lookup in bulk writes; well under SQLite's limit on query parameters.
 BULK_BATCH = 500
@@ -92,19 +92,25 @@ def _check_scope(actor: User | None, county: Area) -> None:
 
 
 def _save(enterprise: Enterprise, data: EnterpriseData, *, actor: User | None, source: str) -> Enterprise:
+    created = enterprise.pk is None
     enterprise._history_user = actor
     enterprise._change_reason = source
+    # The save and the tag change make one version, not two: history is written once, after both.
+    enterprise.skip_history_when_saving = True
     try:
         with transaction.atomic():
             enterprise.save()
+        current = set() if created else set(enterprise.tags.values_list("code", flat=True))
+        if current != set(data.tags):
+            enterprise.tags.set(data.tags)
     except IntegrityError as e:
         # Two creates racing on one credit code: the loser gets the same message as a late duplicate.
         raise ValidationError(
             {"credit_code": [_("An enterprise with credit code %(code)s already exists.") % {"code": data.credit_code}]}
         ) from e
-    current = set(enterprise.tags.values_list("code", flat=True)) if enterprise.pk else set()
-    if current != set(data.tags):
-        enterprise.tags.set(data.tags)
+    finally:
+        del enterprise.skip_history_when_saving
+    ENTERPRISE_HISTORY.create_historical_record(enterprise, "+" if created else "~")
     return enterprise
 
 

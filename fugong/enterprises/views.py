@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 
 from fugong.accounts.models import Role
 from fugong.areas import selectors as area_selectors
@@ -29,7 +30,16 @@ def _filter_choices(user):
     }
 
 
+def filter_query(params) -> str:
+    """The filters of a list as a query string, without paging or htmx's cache-buster."""
+    kept = params.copy()
+    for name in ("page", "org.htmx.cache-buster"):
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
 @login_required
+@vary_on_headers("HX-Request")
 def enterprise_list(request):
     filters = selectors.EnterpriseFilters.from_query(request.GET)
     qs = selectors.enterprise_list(user=request.user, filters=filters)
@@ -37,7 +47,7 @@ def enterprise_list(request):
     context = {
         "page": page,
         "filters": filters,
-        "query": request.GET.urlencode(),
+        "query": filter_query(request.GET),
         "can_edit": access.can_edit_registry(request.user),
     }
     if request.htmx:

@@ -124,7 +124,9 @@ def test_development_cookies_are_http_only_and_same_site():
 
 
 def run_django(args: list[str], **env_vars: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "FAST_PASSWORD_HASHER"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE (set for the browser tests) would make check --deploy warn.
+    dropped = {"DEBUG", "SECRET_KEY", "FAST_PASSWORD_HASHER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -156,3 +156,19 @@ def test_edit_records_who_and_how(client, users, baotou_enterprise):
     latest = baotou_enterprise.history.first()
     assert latest.history_user == users[Role.COUNTY]
     assert latest.history_change_reason == "form"
+
+
+def test_a_create_and_an_edit_with_tags_make_one_version_each(client, users):
+    from fugong.core.testing import credit_code
+
+    client.force_login(users[Role.LEAGUE])
+    code = credit_code("150202")
+    form = {"credit_code": code, "name": "包头单版本有限公司", "county": "150202", "industry": "32",
+            "size_class": "small", "employees": "50", "normal_output": "300", "tags": ["specialised"]}  # fmt: skip
+    client.post(reverse("enterprises:create"), form)
+    enterprise = Enterprise.objects.get(credit_code=code)
+    assert [h.history_type for h in enterprise.history.all()] == ["+"]
+    assert [t.tag_id for t in enterprise.history.first().tags.all()] == ["specialised"]
+    client.post(reverse("enterprises:edit", args=[code]), {**form, "tags": ["specialised", "backbone"]})
+    assert [h.history_type for h in enterprise.history.all()] == ["~", "+"]
+    assert {t.tag_id for t in enterprise.history.first().tags.all()} == {"specialised", "backbone"}
