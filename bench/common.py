@@ -42,8 +42,13 @@ def build_enterprises(count: int, *, county: str = "150203", prefix: str = "B") 
     existing = Enterprise.objects.filter(county=area, name__startswith=f"基准{prefix}").count()
     items = [
         services.EnterpriseData(
-            credit_code=make(area_code=county, org_body=f"{prefix}{n:07d}"), name=f"基准{prefix}企业{n}有限公司",
-            county=area, industry=industry, size_class="medium", employees=500, normal_output=Decimal(1000),
+            credit_code=make(area_code=county, org_body=f"{prefix}{n:07d}"),
+            name=f"基准{prefix}企业{n}有限公司",
+            county=area,
+            industry=industry,
+            size_class="medium",
+            employees=500,
+            normal_output=Decimal(1000),
             above_scale=True,
         )
         for n in range(existing, count)

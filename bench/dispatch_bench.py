@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 from common import build_enterprises, official_token, setup_django, summary, timed
 
-SCALES = {"quick": {"enterprises": 10_000, "puts": 300, "baseline": 500}, "full": {"enterprises": 40_000, "puts": 1000, "baseline": 1000}}
+SCALES = {
+    "quick": {"enterprises": 10_000, "puts": 300, "baseline": 500},
+    "full": {"enterprises": 40_000, "puts": 1000, "baseline": 1000},
+}
 
 
 def main(scale: str) -> dict:
@@ -46,10 +49,18 @@ def main(scale: str) -> dict:
     bulk_total, bulk_seconds = 0, 0.0
     for k in range(len(enterprises) // 5000):
         batch = enterprises[k * 5000 : (k + 1) * 5000]
-        payload = {"items": [{**body, "credit_code": e.credit_code, "date": (day + timedelta(days=1)).isoformat()} for e in batch]}
+        payload = {
+            "items": [
+                {**body, "credit_code": e.credit_code, "date": (day + timedelta(days=1)).isoformat()} for e in batch
+            ]
+        }
         raw = json.dumps(payload)
-        seconds, response = timed(lambda raw=raw: client.post("/api/v1/reports/daily/bulk", raw, content_type="application/json"))
-        assert response.status_code == 200 and response.json()["counts"].get("created") == len(batch), response.content[:300]
+        seconds, response = timed(
+            lambda raw=raw: client.post("/api/v1/reports/daily/bulk", raw, content_type="application/json")
+        )
+        assert response.status_code == 200 and response.json()["counts"].get("created") == len(batch), response.content[
+            :300
+        ]
         bulk_total += len(batch)
         bulk_seconds += seconds
     return {

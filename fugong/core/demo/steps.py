@@ -19,6 +19,7 @@ from fugong.accounts.models import Bank, Department, User, WorkGroup
 from fugong.areas.models import Area, Park
 from fugong.core.demo import data as d
 from fugong.core.demo.plan import Plan
+from fugong.core.demo.reports import build_reports, wipe_reports
 from fugong.core.text import clean_name
 from fugong.enterprises import services
 from fugong.enterprises.models import Enterprise, Industry, KeyProject
@@ -176,5 +177,6 @@ STEPS: list[Step] = [
     Step("enterprises", build_enterprises, wipe_enterprises),
     Step("projects", build_projects, wipe_projects),
     Step("logins", build_logins, wipe_logins),
-    # The dispatch issue appends Step("reports", ...) here; problems and referrals follow it.
+    Step("reports", build_reports, wipe_reports),
+    # Problems and referrals follow the reports.
 ]

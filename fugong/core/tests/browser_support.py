@@ -70,8 +70,8 @@ class Watch:
     def assert_clean(self) -> None:
         assert self.requests, "the network log is empty: nothing was watched"
         assert self.outside_requests() == [], "pages asked for something outside the live server"
-        assert self.csp_violations == []
-        assert self.errors == []
+        assert self.csp_violations == [], self.csp_violations
+        assert self.errors == [], self.errors
 
 
 def _carry_serialized_contents(before: dict) -> None:
