@@ -1,23 +1,249 @@
-# Placeholders until the dispatch intake step replaces them; every one answers 404.
+"""Completeness of a period, and the league's review and lock (DESIGN.md, dispatch semantics)."""
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fugong.accounts.models import Role
+from fugong.areas.models import Area
+from fugong.core import access
+from fugong.core.excel import Column, write_xlsx
+from fugong.dispatch import selectors, services
+from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start
+
+PAGE_SIZE = 100
+SERIES_POINTS = 14
+
+
+@dataclass(frozen=True)
+class PeriodQuery:
+    period_type: str
+    period: date
+    league: str
+    county: str
+
+    def as_query(self, **extra) -> str:
+        values = {"date": self.period.isoformat(), "period_type": self.period_type, "league": self.league}
+        if self.county:
+            values["county"] = self.county
+        return urlencode({**values, **extra})
+
+
+def _parse_date(text) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _period_query(data, *, league: str | None = None) -> PeriodQuery:
+    """The period asked for; without a date, the newest period that has ended (yesterday, last week)."""
+    period_type = data.get("period_type") if data.get("period_type") in PeriodType.values else PeriodType.DAILY
+    today = timezone.localdate()
+    default = today - timedelta(days=1) if period_type == PeriodType.DAILY else week_start(today) - timedelta(days=7)
+    day = _parse_date(data.get("date")) or default
+    code = league if league is not None else data.get("league", "").strip()
+    return PeriodQuery(period_type, selectors.period_of(period_type, day), code[:6], data.get("county", "").strip()[:6])
+
+
+# --- Completeness ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    enterprise: object
+    phone: str
+
+
+def _missing_rows(user, enterprises) -> list[MissingRow]:
+    visible: dict[str, bool] = {}
+    rows = []
+    for e in enterprises:
+        if e.league_id not in visible:
+            visible[e.league_id] = selectors.sees_phones_of(user, e.league_id)
+        rows.append(MissingRow(e, e.contact_phone if visible[e.league_id] else selectors.mask_phone(e.contact_phone)))
+    return rows
+
+
+MISSING_COLUMNS = [
+    Column("league", gettext_lazy("League"), export=lambda r: r.enterprise.league.display_name),
+    Column("county", gettext_lazy("County"), export=lambda r: r.enterprise.county.display_name),
+    Column("name", gettext_lazy("Enterprise"), width=36, export=lambda r: r.enterprise.name),
+    Column("credit_code", gettext_lazy("Credit code"), width=22, export=lambda r: r.enterprise.credit_code),
+    Column("contact_name", gettext_lazy("Contact name"), export=lambda r: r.enterprise.contact_name),
+    Column("contact_phone", gettext_lazy("Contact phone"), export=lambda r: r.phone),
+    Column("last_filed", gettext_lazy("Last filed"), export=lambda r: r.enterprise.last_filed),
+]
+
+
+def _missing_xlsx(request, query: PeriodQuery, enterprises) -> FileResponse:
+    rows = ([c.value_of(r) for c in MISSING_COLUMNS] for r in _missing_rows(request.user, enterprises.iterator()))
+    subtitle = _("%(scope)s, %(period)s") % {
+        "scope": request.user.binding or _("no area"),
+        "period": query.period.isoformat(),
+    }
+    content = write_xlsx(MISSING_COLUMNS, rows, title=_("Missing reports"), subtitle=subtitle)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=f"missing-{query.period_type}-{query.period.isoformat()}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
 def completeness(request):
-    raise Http404
+    user = request.user
+    if access.area_scope(user) is None:
+        raise Http404
+    query = _period_query(request.GET)
+    scope = {"user": user, "period_type": query.period_type, "league": query.league, "county": query.county}
+    missing = selectors.missing_enterprises(period=query.period, **scope)
+    if request.GET.get("format") == "xlsx":
+        return _missing_xlsx(request, query, missing)
+    page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
+    step = timedelta(days=1 if query.period_type == PeriodType.DAILY else 7)
+    areas = access.visible_areas(user)
+    counties = areas.filter(level=Area.Level.COUNTY)
+    context = {
+        "query": query,
+        "figures": selectors.completeness(period=query.period, **scope),
+        "page": page,
+        "rows": _missing_rows(user, page),
+        "series": selectors.reporting_rate_series(
+            start=query.period - step * (SERIES_POINTS - 1), end=query.period, **scope
+        ),
+        "leagues": areas.filter(level=Area.Level.LEAGUE),
+        "counties": counties.filter(parent_id=query.league) if query.league else counties,
+        "period_types": PeriodType.choices,
+    }
+    return render(request, "dispatch/completeness.html", context)
+
+
+# --- Review and lock -------------------------------------------------------------------------
+
+
+def _reviewer_league(user, requested: str) -> Area:
+    """A league official reviews their own league; the region chooses one (the first by default)."""
+    if not (user.role in (Role.REGION, Role.LEAGUE) and user.area_id):
+        raise Http404
+    leagues = Area.objects.filter(level=Area.Level.LEAGUE)
+    if user.area.level != Area.Level.REGION:
+        league = leagues.filter(code=user.area_id).first()
+    else:
+        league = leagues.filter(code=requested).first() if requested else leagues.first()
+    if league is None or not access.can_review_league(user, league.code):
+        raise Http404
+    return league
+
+
+def _warnings_first(qs):
+    flagged = Case(When(Q(warnings=[]), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(flagged=flagged).order_by("-flagged", "county_id", "pk")
 
 
 @login_required
 def review(request):
-    raise Http404
+    user = request.user
+    area = _reviewer_league(user, request.GET.get("league", "").strip())
+    league = area.code
+    query = _period_query(request.GET, league=league)
+    if query.period_type == PeriodType.DAILY:
+        reports = selectors.daily_reports(user=user, day=query.period, league=league)
+        projects = None
+    else:
+        reports = selectors.weekly_reports(user=user, week=query.period, league=league)
+        projects = _warnings_first(selectors.project_reports(user=user, week=query.period, league=league))
+    reports = _warnings_first(reports.select_related("enterprise__county"))
+    lock = PeriodLock.objects.filter(league_id=league, period_type=query.period_type, period=query.period).first()
+    events = PeriodLockEvent.objects.filter(lock=lock).select_related("user") if lock else []
+    context = {
+        "query": query,
+        "league": area,
+        "figures": selectors.completeness(user=user, period_type=query.period_type, period=query.period, league=league),
+        "flagged": reports.exclude(warnings=[]).count(),
+        "page": Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page")),
+        "projects": projects,
+        "lock": lock,
+        "events": events,
+        "leagues": Area.objects.filter(level=Area.Level.LEAGUE) if user.area.level == Area.Level.REGION else None,
+        "period_types": PeriodType.choices,
+    }
+    return render(request, "dispatch/review.html", context)
+
+
+def _lock_target(request) -> tuple[str, PeriodQuery | None]:
+    league = request.POST.get("league", "").strip()
+    if not (
+        access.can_review_league(request.user, league)
+        and Area.objects.filter(code=league, level=Area.Level.LEAGUE).exists()
+    ):
+        raise Http404
+    day = _parse_date(request.POST.get("date"))
+    period_type = request.POST.get("period_type")
+    if day is None or period_type not in PeriodType.values:
+        messages.error(request, _("Give the date and the period type of the reports to lock or unlock."))
+        return league, None
+    return league, PeriodQuery(period_type, selectors.period_of(period_type, day), league, "")
+
+
+def _back(league: str, query: PeriodQuery | None):
+    url = reverse("dispatch:review")
+    return redirect(f"{url}?{query.as_query()}" if query else f"{url}?{urlencode({'league': league})}")
 
 
 @login_required
+@require_POST
 def lock(request):
-    raise Http404
+    league, query = _lock_target(request)
+    if query is None:
+        return _back(league, query)
+    args = {"period": query.period.isoformat()}
+    if query.period > timezone.localdate():
+        messages.error(request, _("The period %(period)s has not begun; it cannot be locked yet.") % args)
+        return _back(league, query)
+    existing = PeriodLock.objects.filter(
+        league_id=league, period_type=query.period_type, period=query.period, locked=True
+    ).exists()
+    services.period_lock(actor=request.user, league_code=league, period_type=query.period_type, period=query.period)
+    if existing:
+        messages.info(request, _("The reports of %(period)s were already locked.") % args)
+    else:
+        messages.success(request, _("Locked: the reports of %(period)s can no longer be changed.") % args)
+    return _back(league, query)
 
 
 @login_required
+@require_POST
 def unlock(request):
-    raise Http404
+    league, query = _lock_target(request)
+    if query is None:
+        return _back(league, query)
+    try:
+        services.period_unlock(
+            actor=request.user,
+            league_code=league,
+            period_type=query.period_type,
+            period=query.period,
+            reason=request.POST.get("reason", ""),
+        )
+    except services.UnlockRefused as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(
+            request, _("Unlocked: the reports of %(period)s may be changed again.") % {"period": query.period}
+        )
+    return _back(league, query)

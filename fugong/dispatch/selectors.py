@@ -1,11 +1,15 @@
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
-from fugong.accounts.models import User
+from fugong.accounts.models import Role, User
+from fugong.areas.models import Area
 from fugong.core import access
 from fugong.dispatch import duties
-from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport
+from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise, KeyProject
 
 
@@ -68,3 +72,208 @@ def last_report(*, enterprise: Enterprise, model=DailyReport, before: date | Non
     if before is not None:
         qs = qs.filter(**{("date" if model is DailyReport else "week") + "__lte": before})
     return qs.order_by("-" + ("date" if model is DailyReport else "week")).first()
+
+
+# --- Completeness: due, filed, filed late, missing (DESIGN.md, dispatch semantics) ------------
+
+PERIOD_FIELDS = {"daily": (DailyReport, "date"), "weekly": (WeeklyReport, "week")}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One line of completeness: `rate` is the reporting rate in per cent, None when nothing is due."""
+
+    code: str
+    name: str
+    due: int
+    filed: int
+    filed_late: int
+    missing: int
+    rate: Decimal | None
+    separately_listed: bool = False
+
+    @classmethod
+    def of(cls, *, code: str = "", name: str = "", due: int, filed: int, filed_late: int, separately_listed=False):
+        return cls(
+            code=code,
+            name=name,
+            due=due,
+            filed=filed,
+            filed_late=filed_late,
+            missing=due - filed,
+            rate=reporting_rate(filed, due),
+            separately_listed=separately_listed,
+        )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    period_type: str
+    period: date
+    due: int
+    filed: int
+    filed_late: int
+    missing: int
+    rate: Decimal | None
+    by_league: list[Counts]
+    projects: Counts | None = None
+
+
+@dataclass(frozen=True)
+class RatePoint:
+    day: date
+    due: int
+    filed: int
+    rate: Decimal | None
+
+
+def reporting_rate(filed: int, due: int) -> Decimal | None:
+    if not due:
+        return None
+    return (Decimal(filed) * 100 / Decimal(due)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def period_of(period_type: str, day: date) -> date:
+    """The period a date falls in: the day itself, or the Monday of its week."""
+    return day if period_type == "daily" else week_start(day)
+
+
+def _report_for(period_type: str, period: date, **extra) -> Exists:
+    model, field = PERIOD_FIELDS[period_type]
+    return Exists(model.objects.filter(enterprise_id=OuterRef("pk"), **{field: period}, **extra))
+
+
+def unreported(qs: QuerySet[Enterprise], *, period_type: str, period: date) -> QuerySet[Enterprise]:
+    """The enterprises of `qs` without a report for the period."""
+    return qs.filter(~_report_for(period_type, period))
+
+
+def completeness(*, user: User, period_type: str, period: date, league: str = "", county: str = "") -> Completeness:
+    """Due, filed, filed late and missing for one period, per league and in total.
+
+    One grouped query over the due enterprises (per league and county, a hundred rows at most)
+    and one for the key projects; Manzhouli and Erenhot count in their league and again on
+    their own row.
+    """
+    period = period_of(period_type, period)
+    due = due_enterprises(user=user, period_type=period_type, league=league, county=county)
+    groups = list(
+        due.order_by()
+        .values("league_id", "county_id")
+        .annotate(
+            due=Count("pk"),
+            filed=Count("pk", filter=Q(_report_for(period_type, period))),
+            filed_late=Count("pk", filter=Q(_report_for(period_type, period, late=True))),
+        )
+    )
+    totals: dict[str, dict] = {}
+    for g in groups:
+        for code in (g["league_id"], g["county_id"]):
+            row = totals.setdefault(code, {"due": 0, "filed": 0, "filed_late": 0})
+            for name in row:
+                row[name] += g[name]
+    visible = access.visible_areas(user)
+    leagues = visible.filter(level=Area.Level.LEAGUE)
+    if league:
+        leagues = leagues.filter(code=league)
+    if county:
+        leagues = leagues.filter(children__code=county)
+    listed = visible.filter(separately_listed=True)
+    if league:
+        listed = listed.filter(parent_id=league)
+    if county:
+        listed = listed.filter(code=county)
+    areas = Area.objects.filter(
+        Q(code__in=leagues.values("code"))
+        | Q(code__in=listed.values("code"))
+        | Q(code__in={g["league_id"] for g in groups})
+        | Q(code__in={g["county_id"] for g in groups}, separately_listed=True)
+    ).order_by("separately_listed", "code")
+    empty = {"due": 0, "filed": 0, "filed_late": 0}
+    by_league = [
+        Counts.of(code=a.code, name=a.display_name, separately_listed=a.separately_listed, **totals.get(a.code, empty))
+        for a in areas
+    ]
+    overall = {name: sum(g[name] for g in groups) for name in ("due", "filed", "filed_late")}
+    projects = None
+    if period_type == "weekly":
+        project_filed = ProjectReport.objects.filter(project_id=OuterRef("pk"), week=period)
+        project_counts = (
+            due_projects(user=user, league=league, county=county)
+            .order_by()
+            .aggregate(
+                due=Count("pk"),
+                filed=Count("pk", filter=Q(Exists(project_filed))),
+                filed_late=Count("pk", filter=Q(Exists(project_filed.filter(late=True)))),
+            )
+        )
+        projects = Counts.of(code="projects", name=str(_("Key projects")), **project_counts)
+    return Completeness(
+        period_type=period_type,
+        period=period,
+        missing=overall["due"] - overall["filed"],
+        rate=reporting_rate(overall["filed"], overall["due"]),
+        by_league=by_league,
+        projects=projects,
+        **overall,
+    )
+
+
+def missing_enterprises(
+    *, user: User, period_type: str, period: date, league: str = "", county: str = ""
+) -> QuerySet[Enterprise]:
+    """Due enterprises without a report for the period, with their contacts and the last period they filed."""
+    period = period_of(period_type, period)
+    model, field = PERIOD_FIELDS[period_type]
+    due = due_enterprises(user=user, period_type=period_type, league=league, county=county)
+    last = model.objects.filter(enterprise_id=OuterRef("pk"), **{f"{field}__lt": period}).order_by(f"-{field}")
+    return (
+        unreported(due, period_type=period_type, period=period)
+        .select_related("league", "county")
+        .annotate(last_filed=Subquery(last.values(field)[:1]))
+        .order_by("league_id", "county_id", "name")
+    )
+
+
+def reporting_rate_series(
+    *, user: User, start: date, end: date, league: str = "", county: str = "", period_type: str = "daily"
+) -> list[RatePoint]:
+    """One point per period from start to end: two queries, whatever the length.
+
+    Due is the registry's duty today (the registry keeps no history of who owed what), so it is
+    the same for every point; filed counts the reports of those enterprises for each period.
+    """
+    model, field = PERIOD_FIELDS[period_type]
+    start, end = period_of(period_type, start), period_of(period_type, end)
+    due_qs = due_enterprises(user=user, period_type=period_type, league=league, county=county)
+    due = due_qs.count()
+    filed = dict(
+        model.objects.filter(**{f"{field}__range": (start, end)}, enterprise_id__in=due_qs.values("pk"))
+        .order_by()
+        .values_list(field)
+        .annotate(n=Count("pk"))
+        .values_list(field, "n")
+    )
+    step = timedelta(days=1 if period_type == "daily" else 7)
+    points, day = [], start
+    while day <= end:
+        points.append(RatePoint(day=day, due=due, filed=filed.get(day, 0), rate=reporting_rate(filed.get(day, 0), due)))
+        day += step
+    return points
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234: the first three and the last four digits stay, so a caller can still tell numbers apart."""
+    phone = (phone or "").strip()
+    if len(phone) >= 8:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" + phone[-2:] if phone else ""
+
+
+def sees_phones_of(user: User, league_code: str) -> bool:
+    """Officials of the enterprise's league (and the region) see phones in full; everyone else masked."""
+    if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area_id):
+        return False
+    if user.area.level == Area.Level.REGION:
+        return True
+    return user.area.league_code == league_code
