@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fugong.accounts",
     "fugong.enterprises",
     "fugong.dispatch",
+    "fugong.analytics",
 ]
 
 MIDDLEWARE = [

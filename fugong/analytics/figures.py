@@ -1,0 +1,246 @@
+"""The one figures engine (DESIGN.md rule 2): every number on a page, in an export, the API or a brief.
+
+As of a date D each enterprise counts with its latest report on or before D, carried forward and
+flagged stale after the deadline's `stale_after_days`; one never reported counts as not resumed,
+nobody on duty, its registered headcount as employees. The reporting rate is about D alone:
+reports filed for D ÷ enterprises due. Capacity recovery of a group is weighted by each
+enterprise's normal output value, never an average of percentages.
+
+One SQL statement per call, grouped by the breakdown's column; the scope comes from the access
+module as a subquery, so the engine cannot see more than the user may.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, QuerySet
+
+from fugong.accounts.models import User
+from fugong.areas.models import Area
+from fugong.core import access
+from fugong.dispatch import duties
+from fugong.dispatch.models import DailyReport, Deadline, PeriodType, WeeklyReport, week_start
+from fugong.enterprises.models import Enterprise
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which enterprises a figure is about. The headline counts above-scale industrial enterprises."""
+
+    league: str = ""
+    county: str = ""
+    park: str = ""
+    industry: str = ""
+    tag: str = ""
+    duty: str = PeriodType.DAILY  # the reports the figures read: daily (default) or weekly
+    above_scale: bool | None = True
+
+    @classmethod
+    def from_query(cls, params) -> "Scope":
+        scale = (params.get("above_scale") or "").strip().lower()
+        duty = params.get("duty", "").strip()
+        return cls(
+            league=params.get("league", "").strip(),
+            county=params.get("county", "").strip(),
+            park=params.get("park", "").strip(),
+            industry=params.get("industry", "").strip(),
+            tag=params.get("tag", "").strip(),
+            duty=duty if duty in PeriodType.values else PeriodType.DAILY,
+            above_scale={"": True, "1": True, "true": True, "0": False, "false": False, "all": None}.get(scale, True),
+        )
+
+
+def _pct(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)
+
+
+@dataclass(frozen=True)
+class Figures:
+    as_of: date
+    enterprises: int = 0
+    production_resumed: int = 0
+    work_resumed: int = 0
+    employees: int = 0
+    on_duty: int = 0
+    capacity_weighted: Decimal = Decimal(0)  # Σ capacity % × normal output
+    normal_output: Decimal = Decimal(0)
+    due: int = 0
+    filed: int = 0
+    filed_late: int = 0
+    stale: int = 0
+    never_reported: int = 0
+
+    @property
+    def not_resumed(self) -> int:
+        return self.enterprises - self.production_resumed - self.work_resumed
+
+    @property
+    def resumption_rate(self) -> Decimal | None:
+        return _pct(self.production_resumed, self.enterprises)
+
+    @property
+    def on_duty_rate(self) -> Decimal | None:
+        return _pct(self.on_duty, self.employees)
+
+    @property
+    def capacity_recovery(self) -> Decimal | None:
+        if not self.normal_output:
+            return None
+        return Decimal(self.capacity_weighted) / Decimal(self.normal_output)
+
+    @property
+    def reporting_rate(self) -> Decimal | None:
+        return _pct(self.filed, self.due)
+
+    @property
+    def missing(self) -> int:
+        return self.due - self.filed
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown: a league, county, industry, park or tag."""
+
+    code: str
+    name: str
+    figures: Figures
+    separately_listed: bool = False
+
+
+def scoped_enterprises(*, user: User, scope: Scope) -> QuerySet[Enterprise]:
+    qs = access.visible_enterprises(user)
+    if scope.above_scale is not None:
+        qs = qs.filter(above_scale=scope.above_scale)
+    if scope.league:
+        qs = qs.filter(league_id=scope.league)
+    if scope.county:
+        qs = qs.filter(county_id=scope.county)
+    if scope.park:
+        qs = qs.filter(park_id=scope.park)
+    if scope.industry:
+        qs = qs.filter(industry_id=scope.industry)
+    if scope.tag:
+        qs = qs.filter(tags__code=scope.tag)
+    duty = duties.daily_q() if scope.duty == PeriodType.DAILY else duties.weekly_q()
+    return qs.filter(duty).order_by()
+
+
+GROUPS = {"": "''", "league": "e.league_id", "county": "e.county_id", "industry": "e.industry_id", "park": "e.park_id"}
+
+
+def _aggregate(*, user: User, as_of: date, scope: Scope, by: str = "") -> dict[str, Figures]:
+    weekly = scope.duty == PeriodType.WEEKLY
+    model = WeeklyReport if weekly else DailyReport
+    period_col = "week" if weekly else "date"
+    period = week_start(as_of) if weekly else as_of
+    stale_days = Deadline.for_type(scope.duty).stale_after_days * (7 if weekly else 1)
+    try:
+        ids_sql, ids_params = scoped_enterprises(user=user, scope=scope).values("id").query.sql_with_params()
+    except EmptyResultSet:  # nothing in scope: the query would match nothing
+        return {}
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    group = GROUPS[by]
+    # Every enterprise in scope is due: the scope is already limited to the duty read here.
+    # Capacity (tenths of a per cent) and output (cents) are summed as integers: SQLite would sum
+    # decimals as floating point, and the figures must be exact.
+    sql = f"""
+        SELECT {group} AS k,
+               COUNT(*),
+               SUM(CASE WHEN r.status = 'production_resumed' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.status = 'work_resumed' THEN 1 ELSE 0 END),
+               SUM(COALESCE(r.employees, e.employees)),
+               SUM(COALESCE(r.on_duty, 0)),
+               SUM(CAST(ROUND(COALESCE(r.capacity_pct, 0) * 10) AS BIGINT)
+                   * CAST(ROUND(e.normal_output * 100) AS BIGINT)),
+               SUM(CAST(ROUND(e.normal_output * 100) AS BIGINT)),
+               SUM(CASE WHEN r.{quote(period_col)} = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.{quote(period_col)} = %s AND r.late THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.{quote(period_col)} < %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END)
+        FROM {quote(Enterprise._meta.db_table)} e
+        LEFT JOIN {quote(table)} r
+          ON r.enterprise_id = e.id
+         AND r.{quote(period_col)} = (
+               SELECT MAX(r2.{quote(period_col)}) FROM {quote(table)} r2
+               WHERE r2.enterprise_id = e.id AND r2.{quote(period_col)} <= %s)
+        WHERE e.id IN ({ids_sql})
+        GROUP BY {group}
+    """  # noqa: S608 - identifiers come from models and a fixed map; values are parameters
+    params = [period, period, period - timedelta(days=stale_days), period, *ids_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out = {}
+    for k, n, prod, work, employees, on_duty, weighted, output, filed, late, stale, never in rows:
+        out[str(k) if k is not None else ""] = Figures(
+            as_of=as_of, enterprises=n, production_resumed=prod or 0, work_resumed=work or 0,
+            employees=int(employees or 0), on_duty=int(on_duty or 0),
+            capacity_weighted=Decimal(int(weighted or 0)) / 1000,
+            normal_output=Decimal(int(output or 0)) / 100, due=n, filed=filed or 0, filed_late=late or 0,
+            stale=stale or 0, never_reported=never or 0,
+        )  # fmt: skip
+    return out
+
+
+def figures(*, user: User, as_of: date, scope: Scope = Scope()) -> Figures:
+    return _aggregate(user=user, as_of=as_of, scope=scope).get("", Figures(as_of=as_of))
+
+
+def change(*, user: User, as_of: date, scope: Scope = Scope()) -> tuple[Figures, Figures]:
+    """The figures as of D and as of the period before (the day, or the week for weekly duty)."""
+    step = timedelta(days=7 if scope.duty == PeriodType.WEEKLY else 1)
+    return figures(user=user, as_of=as_of, scope=scope), figures(user=user, as_of=as_of - step, scope=scope)
+
+
+def breakdown(*, user: User, as_of: date, scope: Scope = Scope(), by: str = "league") -> list[Row]:
+    """Rows by league (with Manzhouli and Erenhot also on their own), county, industry, park or tag."""
+    if by == "tag":
+        from fugong.enterprises.models import Tag
+
+        rows = []
+        for code, label in Tag.Code.choices:
+            f = figures(user=user, as_of=as_of, scope=replace(scope, tag=code))
+            rows.append(Row(code, str(label), f))
+        return rows
+    found = _aggregate(user=user, as_of=as_of, scope=scope, by=by)
+    names = _names(by, found.keys())
+    rows = [Row(code, names.get(code, code), f) for code, f in found.items()]
+    rows.sort(key=lambda r: r.code)
+    if by == "league":
+        counties = _aggregate(user=user, as_of=as_of, scope=scope, by="county")
+        for area in Area.objects.filter(separately_listed=True).order_by("code"):
+            if area.code in counties:
+                rows.append(Row(area.code, area.display_name, counties[area.code], separately_listed=True))
+    return rows
+
+
+def _names(by: str, codes) -> dict[str, str]:
+    from fugong.areas.models import Park
+    from fugong.enterprises.models import Industry
+
+    codes = [c for c in codes if c]
+    if by in ("league", "county"):
+        return {a.code: a.display_name for a in Area.objects.filter(code__in=codes)}
+    if by == "industry":
+        return {i.code: i.display_name for i in Industry.objects.filter(code__in=codes)}
+    if by == "park":
+        return {str(p.pk): p.name for p in Park.objects.filter(pk__in=codes)}
+    return {}
+
+
+def series(*, user: User, start: date, end: date, scope: Scope = Scope()) -> list[Figures]:
+    step = timedelta(days=7 if scope.duty == PeriodType.WEEKLY else 1)
+    out, day = [], start
+    while day <= end:
+        out.append(figures(user=user, as_of=day, scope=scope))
+        day += step
+    return out
+
+
+def due_count(*, user: User, scope: Scope) -> int:
+    return scoped_enterprises(user=user, scope=scope).aggregate(n=Count("id"))["n"]
