@@ -18,7 +18,13 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+def livez(request):
+    """Liveness: the process answers, without touching the database. Also the bare-view baseline of bench/peak.py."""
+    return JsonResponse({"ok": True})
+
+
 def healthz(request):
+    """Readiness: the process answers and the database does too."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"ok": True})

@@ -64,6 +64,7 @@ def _token(ctx, inside):
 MATRIX: dict[str, Case] = {
     "home": Case(lambda c, i: "/", ALL, scoped=False),
     "healthz": Case(lambda c, i: "/healthz", ALL, scoped=False),
+    "livez": Case(lambda c, i: "/livez", ALL, scoped=False),
     "set_language": Case(
         lambda c, i: "/i18n/setlang/", ALL, method="post", ok=302, scoped=False, body={"language": "en", "next": "/"}
     ),
@@ -382,6 +383,7 @@ def test_anonymous_is_sent_to_login_or_refused(client, ctx):
     for name, case in MATRIX.items():
         if name in (
             "healthz",
+            "livez",
             "set_language",
             "accounts:login",
             "api:openapi-json",
