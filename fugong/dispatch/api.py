@@ -41,7 +41,16 @@ class ProjectReportIn(Schema):
     workers_on_site: int
     investment_week: Decimal
     note: str = ""
-    version: int | None = None
+    version: int | None = Field(None, description="The version this change is based on; a stale one is refused (409).")
+
+
+class ProjectBulkItemIn(ProjectReportIn):
+    project: int
+    week: date
+
+
+class ProjectBulkIn(Schema):
+    items: list[ProjectBulkItemIn]
 
 
 class ReportOut(Schema):
@@ -94,12 +103,18 @@ class ProjectOut(Schema):
     note: str
     version: int
     source: str
+    on_behalf: bool
     late: bool
+    filed_at: str
     warnings: list[dict]
 
     @staticmethod
     def resolve_name(obj):
         return obj.project.name
+
+    @staticmethod
+    def resolve_filed_at(obj):
+        return obj.filed_at.isoformat()
 
 
 class ReportFilter(Schema):
@@ -163,9 +178,15 @@ def put_project(request, project_id: int, week: date, payload: ProjectReportIn):
     return _put(request, services.PROJECT, project, week, payload)
 
 
-def _bulk(request, kind, payload: BulkIn):
+def _too_many(payload) -> tuple[int, dict] | None:
     if len(payload.items) > BULK_LIMIT:
         return 400, {"error": {"items": [_("At most %(n)d reports in one request.") % {"n": BULK_LIMIT}]}}
+    return None
+
+
+def _bulk(request, kind, payload: BulkIn):
+    if refused := _too_many(payload):
+        return refused
     codes = {normalise(i.credit_code) for i in payload.items}
     fileable = access.fileable_enterprises(request.auth).filter(credit_code__in=codes)
     found = {e.credit_code: e for e in fileable.only("id", "credit_code", "name", "league_id", "county_id")}
@@ -190,11 +211,44 @@ def _bulk(request, kind, payload: BulkIn):
                 base_version=raw.version,
             )
         )
+    identify = {"credit_code": lambda o: o.item.subject.credit_code, "date": lambda o: o.item.period.isoformat()}
+    return _results(request, kind, items, positions, results, identify)
+
+
+def _bulk_projects(request, payload: ProjectBulkIn):
+    if refused := _too_many(payload):
+        return refused
+    fileable = access.fileable_key_projects(request.auth).filter(pk__in={i.project for i in payload.items})
+    found = {p.pk: p for p in fileable.only("id", "name", "owner", "league", "county")}
+    items, results, positions = [], [None] * len(payload.items), []
+    for n, raw in enumerate(payload.items):
+        if raw.project not in found:
+            results[n] = {
+                "project": raw.project,
+                "week": raw.week.isoformat(),
+                "result": "not_found",
+                "errors": {"project": [_("No key project with this number in your area.")]},
+            }
+            continue
+        positions.append(n)
+        items.append(
+            services.Item(
+                subject=found[raw.project],
+                period=raw.week,
+                values=raw.dict(exclude={"version", "project", "week"}),
+                base_version=raw.version,
+            )
+        )
+    identify = {"project": lambda o: o.item.subject.pk, "week": lambda o: o.item.period.isoformat()}
+    return _results(request, services.PROJECT, items, positions, results, identify)
+
+
+def _results(request, kind, items, positions, results, identify):
+    """Save the items found and answer one result per submitted item, in the order submitted."""
     outcomes = services.reports_save(actor=request.auth, kind=kind, items=items, source=Source.API)
     for n, outcome in zip(positions, outcomes, strict=True):
         results[n] = {
-            "credit_code": outcome.item.subject.credit_code,
-            "date": outcome.item.period.isoformat(),
+            **{name: get(outcome) for name, get in identify.items()},
             "result": outcome.result,
             "version": outcome.report.version if outcome.report else None,
             "errors": outcome.errors,
@@ -244,6 +298,11 @@ def bulk_daily(request, payload: BulkIn):
 @router.post("/weekly/bulk", response={200: dict, 400: Error, 409: Error, 422: Error})
 def bulk_weekly(request, payload: BulkIn):
     return _idempotent(request, "weekly/bulk", payload, lambda: _bulk(request, services.WEEKLY, payload))
+
+
+@router.post("/projects/bulk", response={200: dict, 400: Error, 409: Error, 422: Error})
+def bulk_projects(request, payload: ProjectBulkIn):
+    return _idempotent(request, "projects/bulk", payload, lambda: _bulk_projects(request, payload))
 
 
 @router.get("/daily", response=list[DailyOut])

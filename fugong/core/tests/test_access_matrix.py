@@ -141,6 +141,9 @@ MATRIX: dict[str, Case] = {
     "api:bulk_weekly": Case(
         lambda c, i: "/api/v1/reports/weekly/bulk", ALL, method="post", scoped=False, body=lambda c, i: {"items": []}
     ),
+    "api:bulk_projects": Case(
+        lambda c, i: "/api/v1/reports/projects/bulk", ALL, method="post", scoped=False, body=lambda c, i: {"items": []}
+    ),
     "api:list_daily": Case(lambda c, i: "/api/v1/reports/daily", ALL, scoped=False),
     "api:list_weekly": Case(lambda c, i: "/api/v1/reports/weekly", ALL, scoped=False),
     "api:list_projects": Case(lambda c, i: "/api/v1/reports/projects", ALL, scoped=False),

@@ -1,13 +1,15 @@
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Role
+from fugong.areas.models import Park
 from fugong.core.testing import make_enterprise
-from fugong.dispatch.models import DailyReport, ReportVersion
+from fugong.dispatch.models import DailyReport, ProjectReport, ReportVersion, WeeklyReport, week_start
+from fugong.dispatch.tests.scenario import project
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,135 @@ def test_list_is_scoped_and_filtered(api, users, baotou_enterprise, ordos_enterp
     assert [i["credit_code"] for i in region["items"]] == [ordos_enterprise.credit_code]
     mine = api(users[Role.ENTERPRISE], "get", "/api/v1/reports/daily").json()
     assert mine["count"] == 1
+
+
+def monday():
+    return week_start(timezone.localdate() - timedelta(days=7)).isoformat()
+
+
+@pytest.fixture
+def park_enterprise(db):
+    park = Park.objects.get(name="包头铝业产业园区")
+    return make_enterprise(county="150202", name="包头园区周报企业", above_scale=False, park=park, size_class="small")
+
+
+@pytest.fixture
+def key_project(baotou_enterprise):
+    return project("包头稀土新材料项目", "150203", owner=baotou_enterprise)
+
+
+PROJECT_BODY = {"status": "started", "workers_on_site": 30, "investment_week": "120.50", "note": ""}
+
+
+def test_put_weekly_creates_then_is_idempotent_and_needs_a_monday(api, users, park_enterprise):
+    url = f"/api/v1/reports/weekly/{park_enterprise.credit_code}/{monday()}"
+    first = api(users[Role.LEAGUE], "put", url, BODY)
+    assert first.status_code == 201, first.content
+    assert first.json()["week"] == monday() and first.json()["on_behalf"] is True
+    assert api(users[Role.LEAGUE], "put", url, BODY).json()["version"] == 1
+    tuesday = (date.fromisoformat(monday()) + timedelta(days=1)).isoformat()
+    refused = api(users[Role.LEAGUE], "put", f"/api/v1/reports/weekly/{park_enterprise.credit_code}/{tuesday}", BODY)
+    assert refused.status_code == 400 and "week" in refused.json()["error"]
+    assert WeeklyReport.objects.count() == 1 and ReportVersion.objects.filter(kind="weekly").count() == 1
+
+
+def test_put_weekly_for_an_enterprise_under_daily_dispatch_is_refused(api, users, baotou_enterprise):
+    url = f"/api/v1/reports/weekly/{baotou_enterprise.credit_code}/{monday()}"
+    response = api(users[Role.LEAGUE], "put", url, BODY)
+    assert response.status_code == 400 and "__all__" in response.json()["error"]
+    assert not WeeklyReport.objects.exists()
+
+
+def test_put_project_by_its_owner_and_on_behalf(api, users, key_project):
+    url = f"/api/v1/reports/projects/{key_project.pk}/{monday()}"
+    first = api(users[Role.ENTERPRISE], "put", url, PROJECT_BODY)
+    assert first.status_code == 201, first.content
+    assert first.json()["on_behalf"] is False and first.json()["investment_week"] == "120.50"
+    second = api(users[Role.LEAGUE], "put", url, {**PROJECT_BODY, "workers_on_site": 35, "version": 1})
+    assert second.status_code == 200 and second.json()["version"] == 2 and second.json()["on_behalf"] is True
+    stale = api(users[Role.ENTERPRISE], "put", url, {**PROJECT_BODY, "workers_on_site": 40, "version": 1})
+    assert stale.status_code == 409 and stale.json()["current"]["workers_on_site"] == 35
+    assert ProjectReport.objects.get().workers_on_site == 35
+
+
+def test_the_weekly_and_project_lists_are_scoped_with_versions(api, users, park_enterprise, key_project):
+    ordos_project = project("准格尔煤制烯烃项目", "150622")
+    week = monday()
+    api(users[Role.LEAGUE], "put", f"/api/v1/reports/weekly/{park_enterprise.credit_code}/{week}", BODY)
+    for p in (key_project, ordos_project):
+        api(users[Role.REGION], "put", f"/api/v1/reports/projects/{p.pk}/{week}", PROJECT_BODY)
+    weekly = api(users[Role.LEAGUE], "get", f"/api/v1/reports/weekly?week={week}").json()
+    assert weekly["count"] == 1
+    assert {"credit_code", "week", "status", "employees", "on_duty", "capacity_pct", "version"} <= weekly["items"][
+        0
+    ].keys()
+    league = api(users[Role.LEAGUE], "get", f"/api/v1/reports/projects?week={week}").json()
+    assert [i["project"] for i in league["items"]] == [key_project.pk]
+    assert {"week", "status", "workers_on_site", "investment_week", "version"} <= league["items"][0].keys()
+    region = api(users[Role.REGION], "get", "/api/v1/reports/projects?league=150600").json()
+    assert [i["project"] for i in region["items"]] == [ordos_project.pk]
+    assert api(users[Role.BANK], "get", "/api/v1/reports/projects").json()["count"] == 0
+
+
+def test_the_list_pages_with_limit_and_offset(api, users, baotou_enterprise):
+    days = [(timezone.localdate() - timedelta(days=n)).isoformat() for n in range(1, 6)]
+    items = [{**BODY, "credit_code": baotou_enterprise.credit_code, "date": d} for d in days]
+    api(users[Role.LEAGUE], "post", "/api/v1/reports/daily/bulk", {"items": items})
+    page = api(users[Role.LEAGUE], "get", "/api/v1/reports/daily?limit=2&offset=1").json()
+    assert page["count"] == 5 and [i["date"] for i in page["items"]] == days[1:3]
+
+
+def test_bulk_projects_answers_per_item_and_honours_the_key(api, users, key_project):
+    ordos_project = project("准格尔煤制烯烃项目", "150622")
+    week = monday()
+    items = [
+        {**PROJECT_BODY, "project": key_project.pk, "week": week},
+        {**PROJECT_BODY, "project": ordos_project.pk, "week": week},
+        {**PROJECT_BODY, "project": key_project.pk, "week": week, "status": "not_started"},
+    ]
+    url = "/api/v1/reports/projects/bulk"
+    response = api(users[Role.LEAGUE], "post", url, {"items": items}, IDEMPOTENCY_KEY="p1")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [r["result"] for r in body["results"]] == ["created", "not_found", "refused"]
+    assert body["results"][0] == {**body["results"][0], "project": key_project.pk, "week": week, "version": 1}
+    assert "project" in body["results"][1]["errors"]
+    again = api(users[Role.LEAGUE], "post", url, {"items": items}, IDEMPOTENCY_KEY="p1")
+    assert again.json() == body
+    other = api(users[Role.LEAGUE], "post", url, {"items": items[:1]}, IDEMPOTENCY_KEY="p1")
+    assert other.status_code == 422 and "Idempotency-Key" in other.json()["error"]
+    assert ProjectReport.objects.count() == 1 and ReportVersion.objects.filter(kind="project").count() == 1
+
+
+def test_bulk_weekly_answers_per_item(api, users, park_enterprise, baotou_enterprise):
+    week = monday()
+    items = [
+        {**BODY, "credit_code": park_enterprise.credit_code, "date": week},
+        {**BODY, "credit_code": baotou_enterprise.credit_code, "date": week},
+    ]
+    body = api(users[Role.LEAGUE], "post", "/api/v1/reports/weekly/bulk", {"items": items}).json()
+    assert [r["result"] for r in body["results"]] == ["created", "refused"]
+    assert WeeklyReport.objects.get().enterprise == park_enterprise
+
+
+def test_the_same_key_on_another_endpoint_is_another_request(api, users, baotou_enterprise, park_enterprise):
+    daily = [{**BODY, "credit_code": baotou_enterprise.credit_code, "date": yesterday()}]
+    weekly = [{**BODY, "credit_code": park_enterprise.credit_code, "date": monday()}]
+    a = api(users[Role.LEAGUE], "post", "/api/v1/reports/daily/bulk", {"items": daily}, IDEMPOTENCY_KEY="same")
+    b = api(users[Role.LEAGUE], "post", "/api/v1/reports/weekly/bulk", {"items": weekly}, IDEMPOTENCY_KEY="same")
+    assert a.status_code == b.status_code == 200
+    assert DailyReport.objects.count() == 1 and WeeklyReport.objects.count() == 1
+
+
+def test_bulk_takes_5000_reports_with_a_result_each(api, users, baotou_enterprise):
+    today = timezone.localdate()
+    items = [
+        {**BODY, "credit_code": baotou_enterprise.credit_code, "date": (today - timedelta(days=n)).isoformat()}
+        for n in range(1, 5001)
+    ]
+    response = api(users[Role.LEAGUE], "post", "/api/v1/reports/daily/bulk", {"items": items})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 5000 and {r["result"] for r in results} == {"created"}
+    assert [r["date"] for r in results[:2]] == [items[0]["date"], items[1]["date"]]
+    assert DailyReport.objects.count() == 5000 and ReportVersion.objects.count() == 5000
