@@ -36,6 +36,20 @@ def test_it_finds_by_credit_code(client, users, baotou_enterprise, ordos_enterpr
     assert ordos_enterprise.name not in response.text
 
 
+@pytest.mark.parametrize("typed", ["fullwidth", "prefix", "spaced"])
+def test_it_finds_by_credit_code_however_typed(client, users, baotou_enterprise, ordos_enterprise, typed):
+    code = baotou_enterprise.credit_code
+    query = {
+        "fullwidth": "".join(chr(ord(c) + 0xFEE0) for c in code.lower()),  # a Chinese input method's digits
+        "prefix": code[:12],
+        "spaced": f" {code[:6]} {code[6:]} ",
+    }[typed]
+    client.force_login(users[Role.REGION])
+    response = client.get(reverse("enterprises:list"), {"q": query})
+    assert baotou_enterprise.name in response.text
+    assert ordos_enterprise.name not in response.text
+
+
 def test_htmx_gets_only_the_table(client, users, baotou_enterprise):
     client.force_login(users[Role.LEAGUE])
     response = client.get(reverse("enterprises:list"), {"q": "btgt"}, headers={"HX-Request": "true"})
