@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("fugong.accounts.urls")),
     path("enterprises/", include("fugong.enterprises.urls")),
     path("dispatch/", include("fugong.dispatch.urls")),
+    path("analytics/", include("fugong.analytics.urls")),
     path("api/", api.urls),
 ]
 

@@ -70,3 +70,4 @@ def on_unauthenticated(request, exc):
 
 api.add_router("/v1/enterprises", "fugong.enterprises.api.router")
 api.add_router("/v1/reports", "fugong.dispatch.api.router")
+api.add_router("/v1", "fugong.analytics.api.router")

@@ -4,7 +4,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from fugong.accounts.models import Role
-from fugong.enterprises import selectors
 
 
 @login_required
@@ -14,7 +13,10 @@ def home(request):
     if user.role == Role.ENTERPRISE:
         context["enterprise"] = user.enterprise
     elif user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
-        context["summary"] = selectors.registry_summary(user=user)
+        # Officials land on the live picture of their area.
+        from fugong.analytics.views import dashboard
+
+        return dashboard(request)
     return render(request, "core/home.html", context)
 
 

@@ -197,6 +197,24 @@ MATRIX: dict[str, Case] = {
 }
 
 
+def _figures(path):
+    """A figures URL in scope (the user's own area) and out of it (filtered to Ordos, 150600)."""
+    return lambda c, i: path if i else path + ("&" if "?" in path else "?") + "league=150600"
+
+
+MATRIX.update(
+    {
+        "analytics:dashboard": Case(_figures("/analytics/"), AREA_READERS),
+        "analytics:export": Case(_figures("/analytics/export/industry.xlsx"), AREA_READERS),
+        "analytics:drill": Case(_figures("/analytics/drill/?measure=production_resumed"), AREA_READERS),
+        "analytics:projects": Case(_figures("/analytics/projects/?measure=projects_started"), AREA_READERS),
+        "analytics:brief": Case(_figures("/analytics/brief/"), AREA_READERS),
+        "api:get_figures": Case(_figures("/api/v1/figures"), AREA_READERS),
+        "api:get_brief": Case(_figures("/api/v1/brief"), AREA_READERS),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):

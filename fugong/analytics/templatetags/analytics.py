@@ -1,0 +1,33 @@
+"""Formatting of figures on pages: a value by its unit, a change with its sign. No arithmetic here."""
+
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+register = template.Library()
+
+
+@register.filter
+def figure(value, unit: str = "count") -> str:
+    if value is None:
+        return "—"
+    if unit == "pct":
+        return f"{Decimal(value):.1f}%"
+    if unit == "money":
+        return intcomma(f"{Decimal(value):.2f}")
+    return intcomma(value)
+
+
+@register.filter
+def signed(value, unit: str = "count") -> str:
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    shown = figure(abs(value), unit)
+    return f"{sign}{shown[:-1]}" if unit == "pct" else f"{sign}{shown}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)

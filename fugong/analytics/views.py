@@ -1,0 +1,186 @@
+"""The live picture: dashboard, drill-down lists, exports and the brief, for officials in their scope.
+
+Every view reads its date and scope from the URL (shareable links), checks the scope against the
+access module (404 outside it) and asks the selectors; nothing is cached, so a saved report shows
+on the next page load.
+"""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from fugong.analytics import brief as briefs
+from fugong.analytics import excel, selectors
+from fugong.analytics.docx import brief_docx
+from fugong.analytics.figures import Scope
+from fugong.core import access
+from fugong.dispatch.models import PeriodType
+from fugong.enterprises.models import Industry, Tag
+
+DRILL_PAGE_SIZE = 100
+MAP_KPIS = ["resumption_rate", "on_duty_rate", "capacity_recovery", "reporting_rate", "production_resumed", "on_duty"]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def read_request(request) -> tuple[date, Scope]:
+    """The as-of date and scope of the URL, checked against what the user may see (404 outside)."""
+    if not selectors.can_see_figures(request.user):
+        raise Http404
+    scope = Scope.from_query(request.GET)
+    selectors.check_scope(user=request.user, scope=scope)
+    try:
+        as_of = date.fromisoformat(request.GET.get("as_of", "").strip())
+    except ValueError:
+        as_of = selectors.default_as_of(user=request.user, duty=scope.duty)
+    return as_of, scope
+
+
+def _query(scope: Scope, as_of: date, **extra) -> str:
+    return urlencode(selectors.scope_params(scope, as_of, **extra))
+
+
+def _filters(user, scope: Scope) -> dict:
+    areas = access.visible_areas(user)
+    leagues = areas.filter(level="league")
+    counties = areas.filter(level="county", parent_id=scope.league) if scope.league else areas.filter(level="county")
+    return {
+        "leagues": leagues if leagues.count() > 1 else None,
+        "counties": counties,
+        "parks": access.visible_parks(user).filter(**({"league_id": scope.league} if scope.league else {})),
+        "industries": Industry.objects.all(),
+        "tags": Tag.Code.choices,
+        "duties": PeriodType.choices,
+    }
+
+
+@login_required
+def dashboard(request):
+    as_of, scope = read_request(request)
+    board = selectors.dashboard(user=request.user, as_of=as_of, scope=scope)
+    map_kpi = request.GET.get("map", "")
+    context = {
+        "board": board,
+        "query": _query(scope, as_of),
+        "scope_query": _query(scope, None),
+        "scope": scope,
+        "columns": selectors.TABLE_KEYS,
+        "labels": {k: selectors.FIGURE_LABELS[label]() for k, label, *_r in selectors.FIGURES},
+        "since": _("vs %(day)s") % {"day": board.previous_day.strftime("%m-%d")},
+        "since_week": _("vs the week before"),
+        "map_kpi": map_kpi if map_kpi in MAP_KPIS else MAP_KPIS[0],
+        "map_kpis": [(k, selectors.FIGURE_LABELS[label]()) for k, label, *_r in selectors.FIGURES if k in MAP_KPIS],
+        "chart_data": {
+            **board.chart_data(),
+            "links": {"league": "?" + _query(scope, as_of, league="__code__")},
+        },
+        **_filters(request.user, scope),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@login_required
+def table_export(request, table):
+    as_of, scope = read_request(request)
+    if table == "ranking":
+        by = selectors.ranking_level(user=request.user, scope=scope)
+        if not by:
+            raise Http404
+    elif table in ("industry", "park", "tag"):
+        by = table
+    else:
+        raise Http404
+    found = selectors.table(user=request.user, as_of=as_of, scope=scope, by=by)
+    label = selectors.scope_label(user=request.user, scope=scope)
+    content = excel.table_sheet(found, scope_label=label, as_of=as_of)
+    return excel.response(content, f"figures-{by}-{as_of.isoformat()}.xlsx")
+
+
+@login_required
+def drill(request):
+    as_of, scope = read_request(request)
+    measure = request.GET.get("measure", "enterprises")
+    if measure not in selectors.MEASURES:
+        raise Http404
+    rows = selectors.drill_rows(user=request.user, as_of=as_of, scope=scope, measure=measure)
+    search = request.GET.get("q", "").strip()
+    if search:
+        from fugong.enterprises.selectors import search_q
+
+        rows = rows.filter(search_q(search))
+    totals = selectors.drill_totals(rows)
+    label = selectors.scope_label(user=request.user, scope=scope)
+    title = f"{label} {selectors.MEASURES[measure]()}"
+    if request.GET.get("format") == "xlsx":
+        content = excel.drill_sheet(rows, totals, title=title, as_of=as_of)
+        return excel.response(content, f"{measure}-{as_of.isoformat()}.xlsx")
+    page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "totals": totals,
+        "title": title,
+        "measure": measure,
+        "measures": [(k, v()) for k, v in selectors.MEASURES.items()],
+        "as_of": as_of,
+        "scope": scope,
+        "search": search,
+        "query": _query(scope, as_of, measure=measure, q=search),
+        "back": _query(scope, as_of),
+        "daily": scope.duty == PeriodType.DAILY,
+        **_filters(request.user, scope),
+    }
+    return render(request, "analytics/drill.html", context)
+
+
+PROJECT_MEASURES = {
+    "projects": lambda: _("Key projects"),
+    "projects_started": lambda: _("Started or resumed"),
+    "projects_not_started": lambda: _("Not started"),
+    "projects_filed": lambda: _("Reported this week"),
+}
+
+
+@login_required
+def project_drill(request):
+    as_of, scope = read_request(request)
+    measure = request.GET.get("measure", "projects")
+    if measure not in PROJECT_MEASURES:
+        raise Http404
+    rows = list(selectors.project_rows(user=request.user, as_of=as_of, scope=scope, measure=measure))
+    label = selectors.scope_label(user=request.user, scope=scope)
+    title = f"{label} {PROJECT_MEASURES[measure]()}"
+    figures = selectors.project_figures(user=request.user, as_of=as_of, scope=scope)
+    if request.GET.get("format") == "xlsx":
+        content = excel.project_sheet(rows, figures, title=title, as_of=as_of)
+        return excel.response(content, f"{measure}-{as_of.isoformat()}.xlsx")
+    context = {
+        "rows": [(p, selectors.exact(p.week_investment, "0.01")) for p in rows],
+        "title": title,
+        "measure": measure,
+        "measures": [(k, v()) for k, v in PROJECT_MEASURES.items()],
+        "as_of": as_of,
+        "week": figures.week,
+        "query": _query(scope, as_of, measure=measure),
+        "scope_query": _query(scope, as_of),
+    }
+    return render(request, "analytics/projects.html", context)
+
+
+@login_required
+def brief(request):
+    as_of, scope = read_request(request)
+    written = briefs.brief(user=request.user, as_of=as_of, scope=scope)
+    if request.GET.get("format") == "docx":
+        return docx_response(written)
+    context = {"brief": written, "as_of": as_of, "query": _query(scope, as_of), "scope": scope}
+    return render(request, "analytics/brief.html", context)
+
+
+def docx_response(written: briefs.Brief) -> HttpResponse:
+    response = HttpResponse(brief_docx(written), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="brief-{written.as_of.isoformat()}.docx"'
+    return response
