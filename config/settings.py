@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "fugong.enterprises",
     "fugong.dispatch",
     "fugong.analytics",
+    "fugong.problems",
+    "fugong.finance",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +196,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Problem attachments: outside the static files and MEDIA_ROOT, served only by a gated view.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "attachments")))
+ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "100000"))
 
 # Strict CSP: our own host only, scripts and styles by nonce.

@@ -12,6 +12,8 @@ urlpatterns = [
     path("enterprises/", include("fugong.enterprises.urls")),
     path("dispatch/", include("fugong.dispatch.urls")),
     path("analytics/", include("fugong.analytics.urls")),
+    path("problems/", include("fugong.problems.urls")),
+    path("finance/", include("fugong.finance.urls")),
     path("api/", api.urls),
 ]
 

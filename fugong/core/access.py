@@ -119,3 +119,99 @@ def can_review_league(user: User, league_code: str) -> bool:
     if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE) and user.area_id):
         return False
     return user.area.level == Area.Level.REGION or user.area_id == league_code
+
+
+# --- Problems and financing referrals -----------------------------------------------------------------------
+# Handlers see the problems routed to their department and banks the referrals to their bank, with the
+# enterprise's basic facts on those pages only: visible_enterprises stays closed to them, so the registry,
+# the reports and the figures do not open through a single problem.
+
+
+def visible_problems(user: User) -> QuerySet:
+    from fugong.problems.models import Problem
+
+    if not (user.is_authenticated and user.is_active):
+        return Problem.objects.none()
+    if user.role == Role.ENTERPRISE:
+        return Problem.objects.filter(enterprise_id=user.enterprise_id)
+    if user.role == Role.HANDLER:
+        return Problem.objects.filter(department_id=user.department_id)
+    scope = area_scope(user)
+    return Problem.objects.none() if scope is None else Problem.objects.filter(scope)
+
+
+def access_problem(user: User, pk: int):
+    problem = (
+        visible_problems(user)
+        .select_related("enterprise", "enterprise__industry", "league", "county", "department", "handler")
+        .filter(pk=pk)
+        .first()
+    )
+    if problem is None:
+        raise Http404
+    return problem
+
+
+def can_raise_problem_for(user: User, enterprise: Enterprise) -> bool:
+    """Enterprises raise their own; officials and work-group members for enterprises in their area."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
+        return visible_enterprises(user).filter(pk=enterprise.pk).exists()
+    return False
+
+
+def can_see_contacts(user: User, enterprise: Enterprise) -> bool:
+    """Phones are shown to the enterprise, the region, and officials and work groups of its league."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    if user.role == Role.WORKGROUP:
+        return user.work_group.leagues.filter(code=enterprise.league_id).exists()
+    if user.is_official and user.area_id:
+        return user.area.level == Area.Level.REGION or enterprise.league_id in (user.area_id, user.area.parent_id)
+    return False
+
+
+def visible_referrals(user: User) -> QuerySet:
+    from fugong.finance.models import Referral
+
+    if not (user.is_authenticated and user.is_active):
+        return Referral.objects.none()
+    if user.role == Role.ENTERPRISE:
+        return Referral.objects.filter(enterprise_id=user.enterprise_id)
+    if user.role == Role.BANK:
+        return Referral.objects.filter(bank_id=user.bank_id)
+    scope = area_scope(user)
+    return Referral.objects.none() if scope is None else Referral.objects.filter(scope)
+
+
+def access_referral(user: User, pk: int):
+    referral = (
+        visible_referrals(user)
+        .select_related("enterprise", "enterprise__industry", "league", "county", "batch", "bank", "need")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def visible_financing_needs(user: User) -> QuerySet:
+    from fugong.finance.models import FinancingNeed
+
+    if not (user.is_authenticated and user.is_active):
+        return FinancingNeed.objects.none()
+    if user.role == Role.ENTERPRISE:
+        return FinancingNeed.objects.filter(enterprise_id=user.enterprise_id)
+    scope = area_scope(user)
+    return FinancingNeed.objects.none() if scope is None else FinancingNeed.objects.filter(scope)
+
+
+def can_refer(user: User) -> bool:
+    """Referral batches are made by officials, within their area."""
+    return can_edit_registry(user)

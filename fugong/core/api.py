@@ -71,3 +71,5 @@ def on_unauthenticated(request, exc):
 api.add_router("/v1/enterprises", "fugong.enterprises.api.router")
 api.add_router("/v1/reports", "fugong.dispatch.api.router")
 api.add_router("/v1", "fugong.analytics.api.router")
+api.add_router("/v1/problems", "fugong.problems.api.router")
+api.add_router("/v1/referrals", "fugong.finance.api.router")

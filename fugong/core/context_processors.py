@@ -35,6 +35,11 @@ NAVIGATION = [
     NavItem(_("Upload reports (Excel)"), "dispatch:excel_upload", OFFICIALS),
     NavItem(_("Completeness"), "dispatch:completeness", AREA_ROLES),
     NavItem(_("Review and lock"), "dispatch:review", frozenset({Role.REGION, Role.LEAGUE})),
+    NavItem(_("Problems"), "problems:list", AREA_ROLES | {Role.ENTERPRISE, Role.HANDLER}),
+    NavItem(_("My queue"), "problems:queue", frozenset({Role.HANDLER})),
+    NavItem(_("Problem statistics"), "problems:stats", AREA_ROLES | {Role.HANDLER}),
+    NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
+    NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
 ]
 

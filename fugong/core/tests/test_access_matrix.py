@@ -215,6 +215,116 @@ MATRIX.update(
 )
 
 
+def _problem(ctx, inside):
+    return ctx["problem_in"] if inside else ctx["problem_out"]
+
+
+def _referral(ctx, inside):
+    return ctx["referral_in"] if inside else ctx["referral_out"]
+
+
+def _upload(ctx, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fugong.problems.tests.factories import PNG
+
+    return {"file": SimpleUploadedFile("more.png", PNG, content_type="image/png")}
+
+
+PROBLEM_VIEWERS = AREA_READERS | {Role.ENTERPRISE, Role.HANDLER}
+REFERRAL_VIEWERS = AREA_READERS | {Role.ENTERPRISE, Role.BANK}
+REFERRAL_RECORDERS = OFFICIALS | {Role.BANK}
+MATRIX.update(
+    {
+        "problems:list": Case(lambda c, i: "/problems/", ALL, scoped=False),
+        "problems:queue": Case(lambda c, i: "/problems/queue/", frozenset({Role.HANDLER}), scoped=False),
+        "problems:create": Case(lambda c, i: "/problems/new/", AREA_READERS | {Role.ENTERPRISE}, scoped=False),
+        "problems:export": Case(lambda c, i: "/problems/export.xlsx", ALL, scoped=False),
+        "problems:stats": Case(lambda c, i: "/problems/stats/", AREA_READERS | {Role.HANDLER}, scoped=False),
+        "problems:detail": Case(lambda c, i: f"/problems/{_problem(c, i).pk}/", PROBLEM_VIEWERS),
+        "problems:attachment": Case(
+            lambda c, i: f"/problems/attachments/{c['attachment_in' if i else 'attachment_out'].pk}/", PROBLEM_VIEWERS
+        ),
+        # A comment may be added by anyone who sees the problem; the other moves are tested in the app.
+        "problems:move": Case(
+            lambda c, i: f"/problems/{_problem(c, i).pk}/moves/",
+            PROBLEM_VIEWERS,
+            method="post",
+            ok=302,
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+        "problems:attach": Case(
+            lambda c, i: f"/problems/{_problem(c, i).pk}/attachments/",
+            PROBLEM_VIEWERS,
+            method="post",
+            ok=302,
+            body=_upload,
+        ),
+        "api:list_problems": Case(lambda c, i: "/api/v1/problems", ALL, scoped=False),
+        "api:get_problem": Case(lambda c, i: f"/api/v1/problems/{_problem(c, i).pk}", PROBLEM_VIEWERS),
+        "api:create_problem": Case(
+            lambda c, i: "/api/v1/problems",
+            AREA_READERS | {Role.ENTERPRISE},
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {"category": "labour", "description": "缺工", "credit_code": c["inside"].credit_code},
+        ),
+        "api:move_problem": Case(
+            lambda c, i: f"/api/v1/problems/{_problem(c, i).pk}/moves",
+            PROBLEM_VIEWERS,
+            method="post",
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+        "finance:list": Case(lambda c, i: "/finance/", ALL, scoped=False),
+        "finance:stats": Case(lambda c, i: "/finance/stats/", AREA_READERS | {Role.BANK}, scoped=False),
+        "finance:needs": Case(lambda c, i: "/finance/needs/", AREA_READERS | {Role.ENTERPRISE}, scoped=False),
+        "finance:need_create": Case(lambda c, i: "/finance/needs/new/", AREA_READERS | {Role.ENTERPRISE}, scoped=False),
+        "finance:batch_create": Case(lambda c, i: "/finance/batches/new/", OFFICIALS, scoped=False),
+        "finance:batch": Case(lambda c, i: f"/finance/batches/{_referral(c, i).batch_id}/", REFERRAL_VIEWERS),
+        "finance:batch_export": Case(
+            lambda c, i: f"/finance/batches/{_referral(c, i).batch_id}/export.xlsx", REFERRAL_VIEWERS
+        ),
+        "finance:detail": Case(lambda c, i: f"/finance/referrals/{_referral(c, i).pk}/", REFERRAL_VIEWERS),
+        # Seen is not recorded: the enterprise and the work group get 404 on a move, as on any write.
+        "finance:move": Case(
+            lambda c, i: f"/finance/referrals/{_referral(c, i).pk}/moves/",
+            REFERRAL_RECORDERS,
+            method="post",
+            ok=302,
+            body={"action": "contact"},
+        ),
+        "api:list_referrals": Case(lambda c, i: "/api/v1/referrals", ALL, scoped=False),
+        "api:get_referral": Case(lambda c, i: f"/api/v1/referrals/{_referral(c, i).pk}", REFERRAL_VIEWERS),
+        "api:move_referral": Case(
+            lambda c, i: f"/api/v1/referrals/{_referral(c, i).pk}/moves",
+            REFERRAL_RECORDERS,
+            method="post",
+            # After finance:move has contacted it: approval follows.
+            body={"action": "approve", "amount": "300"},
+        ),
+    }
+)
+
+
+def _figures(path):
+    """A figures URL in scope (the user's own area) and out of it (filtered to Ordos, 150600)."""
+    return lambda c, i: path if i else path + ("&" if "?" in path else "?") + "league=150600"
+
+
+MATRIX.update(
+    {
+        "analytics:dashboard": Case(_figures("/analytics/"), AREA_READERS),
+        "analytics:export": Case(_figures("/analytics/export/industry.xlsx"), AREA_READERS),
+        "analytics:drill": Case(_figures("/analytics/drill/?measure=production_resumed"), AREA_READERS),
+        "analytics:projects": Case(_figures("/analytics/projects/?measure=projects_started"), AREA_READERS),
+        "analytics:brief": Case(_figures("/analytics/brief/"), AREA_READERS),
+        "api:get_figures": Case(_figures("/api/v1/figures"), AREA_READERS),
+        "api:get_brief": Case(_figures("/api/v1/brief"), AREA_READERS),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
@@ -311,7 +421,10 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             values=project_figures,
             source="api",
         ).report
+    from fugong.problems.tests.factories import matrix_context
+
     return {
+        **matrix_context(baotou_enterprise, ordos_enterprise),
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),

@@ -1,0 +1,149 @@
+"""Reads of financing needs and referrals; every one starts from the access module."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from fugong.accounts.models import User
+from fugong.core import access
+from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, State, Target
+
+
+@dataclass
+class ReferralFilters:
+    state: str = ""
+    target: str = ""
+    league: str = ""
+    batch: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> "ReferralFilters":
+        return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
+
+
+def referral_list(*, user: User, filters: ReferralFilters | None = None) -> QuerySet[Referral]:
+    f = filters or ReferralFilters()
+    qs = access.visible_referrals(user).select_related("enterprise", "league", "bank", "need", "batch")
+    if f.state in State.values:
+        qs = qs.filter(state=f.state)
+    if f.target in Target.values:
+        qs = qs.filter(target=f.target)
+    if f.league:
+        qs = qs.filter(league_id=f.league)
+    if f.batch.isdigit():
+        qs = qs.filter(batch_id=int(f.batch))
+    if f.q:
+        qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__credit_code=f.q.upper()))
+    return qs
+
+
+def need_list(*, user: User, unreferred: bool = False) -> QuerySet[FinancingNeed]:
+    qs = access.visible_financing_needs(user).select_related("enterprise", "league")
+    return qs.filter(referrals__isnull=True) if unreferred else qs
+
+
+def visible_batches(user: User) -> QuerySet[ReferralBatch]:
+    return ReferralBatch.objects.filter(pk__in=access.visible_referrals(user).values("batch_id")).select_related("bank")
+
+
+def access_batch(user: User, pk: int) -> ReferralBatch:
+    from django.http import Http404
+
+    batch = visible_batches(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@dataclass
+class Tally:
+    key: str
+    label: str
+    referred: int = 0
+    contacted: int = 0
+    approved: int = 0
+    disbursed: int = 0
+    declined: int = 0
+    need_amount: Decimal = Decimal(0)
+    approved_amount: Decimal = Decimal(0)
+    disbursed_amount: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> int:
+        return self.referred + self.contacted + self.approved + self.disbursed + self.declined
+
+    @property
+    def funded(self) -> int:
+        return self.approved + self.disbursed
+
+
+@dataclass
+class ReferralStats:
+    as_of: date
+    total: Tally
+    by_league: list[Tally] = field(default_factory=list)
+    by_target: list[Tally] = field(default_factory=list)
+    by_outcome: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def referral_stats(*, user: User, as_of: date, scope: str | None = None) -> ReferralStats:
+    """Counts and amounts of what was referred by a day; the state is the one recorded now."""
+    qs = access.visible_referrals(user).filter(referred_on__lte=as_of)
+    if scope and scope != "150000":
+        qs = qs.filter(Q(league_id=scope) | Q(county_id=scope))
+    rows = qs.values_list(
+        "league_id",
+        "league__name",
+        "target",
+        "bank__name",
+        "state",
+        "need__amount",
+        "approved_amount",
+        "disbursed_amount",
+    )
+    total = Tally("", "")
+    leagues: dict[str, Tally] = {}
+    targets: dict[str, Tally] = {}
+    labels = dict(Target.choices)
+    for league, league_name, target, bank, state, need, approved, disbursed in rows:
+        target_key = f"bank:{bank}" if bank else target
+        for tally in (
+            total,
+            leagues.setdefault(league, Tally(league, league_name)),
+            targets.setdefault(target_key, Tally(target_key, bank or str(labels[target]))),
+        ):
+            setattr(tally, state, getattr(tally, state) + 1)
+            tally.need_amount += need or 0
+            if state in (State.APPROVED, State.DISBURSED):
+                tally.approved_amount += approved or 0
+            if state == State.DISBURSED:
+                tally.disbursed_amount += disbursed or 0
+    return ReferralStats(
+        as_of=as_of,
+        total=total,
+        by_league=sorted(leagues.values(), key=lambda t: t.key),
+        by_target=sorted(targets.values(), key=lambda t: -t.total),
+        by_outcome=[(s, str(label), getattr(total, s)) for s, label in State.choices],
+    )
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.0f}" if value < 10000 else f"{value / 10000:.2f}".rstrip("0").rstrip(".") + "亿"
+
+
+def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[str]:
+    """Sentences for the brief, in its house style: counts in 户, amounts in 万元, full-width punctuation."""
+    stats = referral_stats(user=user, as_of=as_of, scope=scope)
+    t = stats.total
+    if not t.total:
+        return []
+    platform = sum(x.total for x in stats.by_target if x.key == Target.ZHONGZHENG)
+    line = f"累计向金融机构和融资平台推荐融资企业{t.total}户"
+    if platform:
+        line += f"，其中推荐至人民银行融资平台{platform}户"
+    line += f"；已获批{t.funded}户、金额{_amount(t.approved_amount)}万元"
+    line += f"，已放款{t.disbursed}户、金额{_amount(t.disbursed_amount)}万元。"
+    return [line.replace("亿万元", "亿元")]

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fugong.accounts.models import Department, Role, User
+from fugong.core import access
+from fugong.problems.models import Category, Urgency
+
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+class ProblemForm(forms.Form):
+    credit_code = forms.CharField(label=_("Enterprise credit code"), max_length=18, widget=forms.TextInput(TEXT))
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, widget=forms.Select(SELECT))
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 5}))
+    file = forms.FileField(
+        label=_("Attachment (image, PDF or Excel)"),
+        required=False,
+        widget=forms.ClearableFileInput({**TEXT, "accept": ".png,.jpg,.jpeg,.gif,.webp,.pdf,.xlsx,.xls"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.role == Role.ENTERPRISE:
+            del self.fields["credit_code"]
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        enterprise = access.visible_enterprises(self.user).filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this credit code in your area."))
+        return enterprise
+
+    def enterprise(self):
+        if self.user.role == Role.ENTERPRISE:
+            return self.user.enterprise
+        return self.cleaned_data["credit_code"]
+
+
+class MoveForm(forms.Form):
+    action = forms.CharField(max_length=20)
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea({**TEXT, "rows": 3})
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False, widget=forms.Select(SELECT)
+    )
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), queryset=User.objects.filter(role=Role.HANDLER), required=False, widget=forms.Select(SELECT)
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Attachment (image, PDF or Excel)"), widget=forms.ClearableFileInput(TEXT))
