@@ -206,11 +206,15 @@ def reports_save(
     source: str,
     today: date | None = None,
     now=None,
+    dry_run: bool = False,
 ) -> list[Outcome]:
-    """Save many reports of one kind. Items refused or in conflict change nothing; the rest are saved."""
+    """Save many reports of one kind. Items refused or in conflict change nothing; the rest are saved.
+
+    `dry_run` runs every check and answers the same outcomes without writing: an import's preview.
+    """
     for attempt in range(3):
         try:
-            return _save_once(actor=actor, kind=kind, items=items, source=source, today=today, now=now)
+            return _save_once(actor=actor, kind=kind, items=items, source=source, today=today, now=now, dry_run=dry_run)
         except IntegrityError:
             # Another request created one of these reports between our read and our insert.
             # Run again: that report now exists and is treated as an update (or as unchanged).
@@ -220,7 +224,7 @@ def reports_save(
 
 
 @transaction.atomic
-def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now) -> list[Outcome]:
+def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now, dry_run=False) -> list[Outcome]:
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     deadline = Deadline.for_type(kind.period_type)
@@ -316,7 +320,8 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now)
             outcomes.append(Outcome(item, "updated", report=report, warnings=checked.warnings))
             versions.append((report, changed))
 
-    _write(kind, creates=creates, updates=updates, versions=versions, actor=actor, source=source, now=now)
+    if not dry_run:
+        _write(kind, creates=creates, updates=updates, versions=versions, actor=actor, source=source, now=now)
     return outcomes
 
 

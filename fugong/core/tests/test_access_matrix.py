@@ -57,6 +57,10 @@ def _batch(ctx, inside):
     return ctx["batches"][ctx["role"]] if inside else ctx["batches"]["other"]
 
 
+def _report_batch(ctx, inside):
+    return ctx["report_batches"][ctx["role"]] if inside else ctx["report_batches"]["other"]
+
+
 def _token(ctx, inside):
     return ctx["tokens"][ctx["role"]] if inside else ctx["tokens"]["other"]
 
@@ -165,7 +169,7 @@ MATRIX: dict[str, Case] = {
     "dispatch:excel_template": Case(lambda c, i: "/dispatch/excel/template.xlsx", OFFICIALS, scoped=False),
     "dispatch:excel_upload": Case(lambda c, i: "/dispatch/excel/upload/", OFFICIALS, scoped=False),
     "dispatch:excel_preview": Case(
-        lambda c, i: f"/dispatch/excel/{_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
+        lambda c, i: f"/dispatch/excel/{_report_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
     ),
     "dispatch:completeness": Case(lambda c, i: "/dispatch/completeness/", AREA_READERS, scoped=False),
     "dispatch:review": Case(lambda c, i: "/dispatch/review/", frozenset({Role.REGION, Role.LEAGUE}), scoped=False),
@@ -376,6 +380,13 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
         for role, user in users.items()
     }
     batches["other"] = ImportBatch.objects.create(kind="enterprises", user=tokens["other"].user, filename="b.xlsx")
+    report_batches = {
+        role: ImportBatch.objects.create(kind="dispatch.daily", user=user, filename="r.xlsx")
+        for role, user in users.items()
+    }
+    report_batches["other"] = ImportBatch.objects.create(
+        kind="dispatch.daily", user=tokens["other"].user, filename="s.xlsx"
+    )
     assert KeyProject.objects.count() == 2 and other
     from datetime import timedelta
 
@@ -439,6 +450,7 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
         "project_out": project_out,
         "tokens": tokens,
         "batches": batches,
+        "report_batches": report_batches,
         "new_enterprise": {
             "credit_code": credit_code("150203"),
             "name": "矩阵测试企业",
