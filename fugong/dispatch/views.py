@@ -5,6 +5,7 @@ Every save goes through services.report_save; these views only gate, parse and r
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,10 +54,19 @@ def _label(kind: services.Kind, name: str) -> str:
     return capfirst(kind.model._meta.get_field(name).verbose_name)
 
 
+# Decimals as stored, so that a first version keeps "60.0" as every later one shows it.
+PLACES = {"capacity_pct": Decimal("0.1"), "investment_week": Decimal("0.01")}
+
+
 def _shown(kind: services.Kind, name: str, value) -> str:
     if name == "status":
         choices = ProjectStatus if kind is services.PROJECT else Status
         return str(choices(value).label) if value in choices.values else str(value)
+    if name in PLACES and value not in (None, ""):
+        try:
+            return str(Decimal(str(value)).quantize(PLACES[name]))
+        except InvalidOperation:
+            return str(value)
     return "" if value is None else str(value)
 
 
