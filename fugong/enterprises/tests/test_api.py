@@ -58,12 +58,23 @@ def test_it_lists_with_count_and_items(api, users, baotou_enterprise, ordos_ente
         ("q=btgt", {"baotou"}),
         ("q=包頭", {"baotou"}),
         ("above_scale=false", set()),
+        ("above_scale=true&league=150600", {"ordos"}),
+        ("q=" + "91", {"baotou", "ordos"}),
     ],
 )
 def test_it_filters(api, users, baotou_enterprise, ordos_enterprise, params, expected):
     names = {baotou_enterprise.credit_code: "baotou", ordos_enterprise.credit_code: "ordos"}
     body = api(users[Role.REGION], "get", f"/api/v1/enterprises?{params}").json()
     assert {names[i["credit_code"]] for i in body["items"]} == expected
+
+
+def test_it_filters_by_park(api, users, baotou_enterprise):
+    from fugong.areas.models import Park
+
+    park = Park.objects.get(name="包头铝业产业园区")
+    inside = make_enterprise(county="150202", park=park)
+    body = api(users[Role.REGION], "get", f"/api/v1/enterprises?park={park.pk}").json()
+    assert [i["credit_code"] for i in body["items"]] == [inside.credit_code]
 
 
 def test_it_pages(api, users):

@@ -50,6 +50,48 @@ def test_it_finds_by_credit_code_however_typed(client, users, baotou_enterprise,
     assert ordos_enterprise.name not in response.text
 
 
+@pytest.fixture
+def spread(baotou_enterprise, ordos_enterprise):
+    """Five enterprises that each filter tells apart: name -> enterprise."""
+    from fugong.areas.models import Park
+    from fugong.core.testing import make_enterprise
+
+    park = Park.objects.get(name="包头铝业产业园区")
+    return {
+        "steel": baotou_enterprise,  # Kundulun, manufacturing 31, leading + key industry, above scale, medium
+        "coal": ordos_enterprise,  # Ordos, mining 06
+        "aluminium": make_enterprise(county="150202", name="包头园区铝材有限公司", park=park, industry="32"),
+        "small": make_enterprise(
+            county="150202", name="包头小微配件厂", above_scale=False, size_class="micro", tags=["specialised"]
+        ),
+        "dairy": make_enterprise(county="150102", name="呼和浩特乳业有限公司", industry="14", size_class="large"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"league": "150200"}, {"steel", "aluminium", "small"}),
+        ({"county": "150202"}, {"aluminium", "small"}),
+        ({"park": "PARK"}, {"aluminium"}),
+        ({"industry": "06"}, {"coal"}),
+        ({"tag": "specialised"}, {"small"}),
+        ({"above_scale": "false"}, {"small"}),
+        ({"above_scale": "true", "league": "150200"}, {"steel", "aluminium"}),
+        ({"size_class": "large"}, {"dairy"}),
+        ({"league": "150200", "q": "bt"}, {"steel", "aluminium", "small"}),
+        ({"league": "150100", "q": "btgt"}, set()),
+    ],
+)
+def test_each_filter_narrows_the_list(client, users, spread, params, expected):
+    if params.get("park") == "PARK":
+        params = {**params, "park": spread["aluminium"].park_id}
+    client.force_login(users[Role.REGION])
+    response = client.get(reverse("enterprises:list"), params)
+    shown = {key for key, e in spread.items() if e.name in response.text}
+    assert shown == expected
+
+
 def test_htmx_gets_only_the_table(client, users, baotou_enterprise):
     client.force_login(users[Role.LEAGUE])
     response = client.get(reverse("enterprises:list"), {"q": "btgt"}, headers={"HX-Request": "true"})
