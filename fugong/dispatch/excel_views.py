@@ -36,7 +36,7 @@ class UploadForm(forms.Form):
     date = forms.DateField(
         label=gettext_lazy("Date of the reports"),
         help_text=gettext_lazy("Used for rows without a date of their own."),
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
     )
     period_type = forms.ChoiceField(
         label=gettext_lazy("Reports"),
