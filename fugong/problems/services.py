@@ -315,10 +315,10 @@ def _officials(league_code: str | None):
 
 
 @transaction.atomic
-def problems_sweep(*, as_of: date) -> SweepResult:
+def problems_sweep(*, as_of: date, at: datetime | None = None) -> SweepResult:
     """Confirms what sat resolved for AUTO_CONFIRM_DAYS and escalates what is overdue; idempotent within a day."""
     result = SweepResult()
-    now = timezone.now()
+    now = at or timezone.now()
     for problem in Problem.objects.select_for_update().filter(state=State.RESOLVED, resolved_on__isnull=False):
         if working_days_between(problem.resolved_on, as_of) >= data.AUTO_CONFIRM_DAYS:
             problem.state = State.CONFIRMED

@@ -23,6 +23,8 @@ from fugong.core.demo.reports import build_reports, wipe_reports
 from fugong.core.text import clean_name
 from fugong.enterprises import services
 from fugong.enterprises.models import Enterprise, Industry, KeyProject
+from fugong.finance.demo import build_referrals, wipe_referrals
+from fugong.problems.demo import build_problems, wipe_problems
 
 PASSWORD = "Fugong@2020"  # noqa: S105  the one demo password, printed by `manage.py logins`
 
@@ -179,4 +181,6 @@ STEPS: list[Step] = [
     Step("logins", build_logins, wipe_logins),
     Step("reports", build_reports, wipe_reports),
     # Problems and referrals follow the reports.
+    Step("problems", build_problems, wipe_problems),
+    Step("referrals", build_referrals, wipe_referrals),
 ]
