@@ -142,3 +142,7 @@ class ReferralEvent(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} {self.action}"
+
+    @property
+    def to_state_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else ""

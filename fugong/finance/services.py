@@ -215,7 +215,7 @@ def referral_move(
         referral.disbursed_on = today
         detail["on"] = today.isoformat()
     elif action == "decline":
-        reason = clean(reason or comment or "")
+        reason = str(reason or comment or "").strip()
         if not reason:
             raise ValidationError({"reason": [_("Give the reason for declining.")]})
         referral.declined_reason = reason[:300]
@@ -226,7 +226,7 @@ def referral_move(
         actor=actor,
         action=action,
         from_state=before,
-        comment=clean(comment or reason or ""),
+        comment=str(comment or reason or "").strip(),
         detail=detail,
         at=at,
     ).save()

@@ -121,6 +121,23 @@ class Problem(TimeStampedModel):
         return self.is_open and today > self.due_on
 
 
+ACTION_LABELS = {
+    "raise": _("raised"),
+    "accept": _("accepted"),
+    "start": _("started work"),
+    "resolve": _("resolved"),
+    "confirm": _("confirmed, satisfied"),
+    "reopen": _("not satisfied, reopened"),
+    "decline": _("declined"),
+    "reroute": _("re-routed"),
+    "assign": _("assigned"),
+    "comment": _("commented"),
+    "attach": _("attached a file"),
+    "auto_confirm": _("confirmed automatically"),
+    "escalate": _("escalated"),
+}
+
+
 class TimelineEntry(models.Model):
     problem = models.ForeignKey(Problem, models.CASCADE, related_name="timeline")
     at = models.DateTimeField(_("when"))
@@ -138,6 +155,14 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.problem_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else ""
 
 
 class Attachment(models.Model):

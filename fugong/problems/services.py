@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from fugong.accounts.models import Department, Role, User
 from fugong.areas.models import Area
 from fugong.core import access
-from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
@@ -86,6 +85,11 @@ TRANSITIONS: dict[str, Transition] = {
 }
 # Moves only the sweep makes.
 SYSTEM_ACTIONS = ("raise", "auto_confirm", "escalate")
+
+
+def _text(value) -> str:
+    # Free text keeps its full-width punctuation (core.text.clean is for keys and names).
+    return str(value or "").replace("\r\n", "\n").strip()
 
 
 def relations(user: User, problem: Problem) -> set[str]:
@@ -168,7 +172,7 @@ def problem_raise(
         errors["category"] = [_("Unknown category “%(code)s”.") % {"code": category}]
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Urgency is normal or urgent.")]
-    description = clean(description or "")
+    description = _text(description)
     if not description:
         errors["description"] = [_("Describe the problem.")]
     elif len(description) > 2000:
@@ -247,7 +251,7 @@ def problem_move(
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     _refuse(problem, action, actor)
     transition = TRANSITIONS[action]
-    comment = clean(comment or "")
+    comment = _text(comment)
     if transition.needs_comment and not comment:
         reason = {
             "resolve": _("Say what was done."),

@@ -186,6 +186,7 @@ def test_a_problem_raised_from_a_daily_report(client, users, baotou_enterprise):
         source="api",
     ).report  # fmt: skip
     client.force_login(users[Role.COUNTY])
+    assert f"/problems/new/?report={report.pk}" in client.get(f"/dispatch/reports/daily/{report.pk}/").text
     form = client.get(f"/problems/new/?report={report.pk}")
     assert "缺少焦煤" in form.text
     client.post(
