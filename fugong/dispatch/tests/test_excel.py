@@ -491,3 +491,9 @@ def test_a_csv_of_200001_rows_is_refused(client, league):
     content = ("企业名称,复工状态\n" + "某企业,已复产\n" * 200_001).encode()
     response = upload(client, content, "huge.csv")
     assert "more than 100,000 rows" in response.text and ImportBatch.objects.count() == 0
+
+
+def test_the_grid_links_to_the_template_of_its_day_and_to_the_upload(client, league, baotou_enterprise):
+    page = client.get(reverse("dispatch:grid"), {"date": DAY.isoformat(), "league": "150200"}).text
+    assert f"{reverse('dispatch:excel_template')}?date=2020-02-20&amp;league=150200" in page
+    assert reverse("dispatch:excel_upload") in page
