@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from fugong.accounts.models import Role
 from fugong.core.testing import make_enterprise
@@ -10,6 +11,14 @@ from fugong.dispatch.models import DailyReport, ReportVersion, Source, WeeklyRep
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2020, 2, 22)
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    # The messages are asserted in English; Chinese, the default, is asserted where it is named.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def values(**overrides):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
@@ -24,6 +24,14 @@ TODAY = date(2020, 2, 22)  # a Saturday
 MONDAY = date(2020, 2, 17)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    # The messages are asserted in English; Chinese, the default, is asserted where it is named.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def figures(**overrides):
@@ -443,3 +451,11 @@ def test_a_changed_deadline_moves_the_late_mark(baotou_enterprise):
     assert save(services.DAILY, baotou_enterprise, day, figures(), now=at(day, 17, 59)).report.late is False
     other = make_enterprise(county="150202")
     assert save(services.DAILY, other, day, figures(), now=at(day, 18, 1)).report.late is True
+
+
+def test_the_reasons_are_in_chinese_by_default(baotou_enterprise, park_enterprise):
+    with translation.override("zh-hans"):
+        too_many = save(services.DAILY, baotou_enterprise, TODAY, figures(on_duty=101))
+        not_owed = save(services.DAILY, park_enterprise, TODAY, figures())
+    assert too_many.errors["on_duty"] == ["到岗人数（101）超过员工总数（100）。"]
+    assert not_owed.errors["__all__"] == [f"{park_enterprise.name}不在日调度范围内。"]

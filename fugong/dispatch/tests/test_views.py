@@ -2,7 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
@@ -15,6 +15,14 @@ pytestmark = pytest.mark.django_db
 
 FORM = "/dispatch/report/"
 GRID = "/dispatch/grid/"
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    # The messages are asserted in English; Chinese, the default, is asserted where it is named.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def today():

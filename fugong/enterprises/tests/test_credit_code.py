@@ -1,6 +1,15 @@
 import pytest
+from django.utils import translation
 
 from fugong.enterprises.credit_code import CreditCodeError, check, make
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    # The messages are asserted in English; Chinese, the default, is asserted where it is named.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def test_it_accepts_valid_codes():

@@ -17,6 +17,13 @@ from fugong.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    # The messages are asserted in English; the last test asks for Chinese, the default.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 HEADER = [
     "统一社会信用代码", "企业名称", "旗县代码", "园区", "行业代码", "是否规上", "企业规模", "标签", "员工总数",
     "正常产值（万元）", "联系人", "联系电话",
@@ -64,7 +71,10 @@ def issues(response) -> set[tuple[int, str]]:
     }
 
 
-def test_it_exports_the_filtered_list_as_the_page_shows_it(client, users, baotou_enterprise, ordos_enterprise):
+def test_it_exports_the_filtered_list_as_the_page_shows_it(
+    client, users, settings, baotou_enterprise, ordos_enterprise
+):
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)  # in Chinese, the default
     donghe = [make_enterprise(county="150202") for _ in range(3)]
     client.force_login(users[Role.LEAGUE])
     page = client.get(reverse("enterprises:list"), {"county": "150202"}).text
@@ -73,7 +83,7 @@ def test_it_exports_the_filtered_list_as_the_page_shows_it(client, users, baotou
     assert response["Content-Disposition"].startswith("attachment")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert "包头市" in sheet["A1"].value and timezone.localdate().isoformat() in sheet["A1"].value
-    assert sheet["A2"].value == "Credit code" or sheet["A2"].value == "统一社会信用代码"
+    assert sheet["A2"].value == "统一社会信用代码"
     exported = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(exported) == sorted(e.credit_code for e in donghe)
     assert all(code in page for code in exported) and baotou_enterprise.credit_code not in page
@@ -413,3 +423,12 @@ def test_the_export_query_count_does_not_grow_with_rows(client, users, django_as
     with django_assert_max_num_queries(8):
         response = client.get(reverse("enterprises:export"))
         b"".join(response.streaming_content)
+
+
+def test_a_bad_file_is_explained_in_chinese_by_default(client, users, settings):
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    client.force_login(users[Role.LEAGUE])
+    response = upload(client, b"PK\x03\x04" + b"\x13\x37" * 500)
+    assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
+    error = response.text.split('data-testid="file-error">')[1].split("<")[0]
+    assert "文件已损坏" in error and ImportBatch.objects.count() == 0
