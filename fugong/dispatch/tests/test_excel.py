@@ -2,6 +2,7 @@
 
 import csv
 import io
+import struct
 import time
 import zipfile
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
@@ -36,6 +38,86 @@ def xlsx(rows, merge=()) -> bytes:
         sheet.merge_cells(cells)
     workbook.save(out)
     return out.getvalue()
+
+
+# The legacy .xls format, built here since no installed library writes it (xlwt is not a dependency).
+def _xls_record(kind, data=b""):
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _xls_bof(dt):
+    return _xls_record(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))
+
+
+def _xls_cell(r, c, value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _xls_record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+    text = str(value).encode("utf-16-le")
+    return _xls_record(0x0204, struct.pack("<HHHHB", r, c, 0, len(text) // 2, 1) + text)
+
+
+def _biff8(rows, sheet="Sheet1"):
+    """A BIFF8 workbook stream: globals (BOF, BOUNDSHEET, EOF), then one sheet of LABEL and NUMBER cells."""
+    name = sheet.encode("utf-16-le")
+    cells = b"".join(_xls_cell(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v not in (None, ""))
+    width = max((len(r) for r in rows), default=0)
+    body = (
+        _xls_bof(0x0010)
+        + _xls_record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        + cells
+        + _xls_record(0x000A)
+    )
+    boundsheet_len = 4 + 8 + len(name)
+    globals_len = 20 + boundsheet_len + 4
+    globals_ = (
+        _xls_bof(0x0005)
+        + _xls_record(0x0085, struct.pack("<IBBBB", globals_len, 0, 0, len(name) // 2, 1) + name)
+        + _xls_record(0x000A)
+    )
+    assert len(globals_) == globals_len
+    return globals_ + body
+
+
+def _ole2(stream, name="Workbook"):
+    """The stream in a version-3 compound file: header, one FAT sector, one directory sector, the stream."""
+    stream = stream + b"\x00" * max(0, 4096 - len(stream))  # above the mini-stream cutoff: plain sectors
+    stream += b"\x00" * (-len(stream) % 512)
+    n = len(stream) // 512
+    end, free, fatsect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    assert 2 + n <= 128
+    fat = [fatsect, end] + [3 + i for i in range(n - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *([free] * 108))
+    )
+
+    def entry(label, kind, child, start, size):
+        raw = (label + "\x00").encode("utf-16-le") if label else b""
+        return (
+            raw.ljust(64, b"\x00")
+            + struct.pack("<HBBIII", len(raw), kind, 1, nostream, nostream, child)
+            + b"\x00" * 36
+            + struct.pack("<IQ", start, size)
+        )
+
+    real = len(stream)
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(name, 2, nostream, 2, real)
+    directory += (
+        b"\x00" * 64
+        + struct.pack("<HBBIII", 0, 0, 0, nostream, nostream, nostream)
+        + b"\x00" * 36
+        + struct.pack("<IQ", 0, 0)
+    ) * 2
+    return header + struct.pack("<128I", *fat) + directory + stream
+
+
+def xls(rows) -> bytes:
+    return _ole2(_biff8(rows))
 
 
 def upload(client, content: bytes, name="reports.xlsx", day=DAY, period_type="daily"):
@@ -190,6 +272,22 @@ def test_it_reads_a_csv_in_gb18030(client, league, baotou_enterprise):
     row = batch.rows[0]
     assert row["action"] == "created" and row["values"]["employees"] == 100  # the registry's headcount
     assert row["values"]["status"] == "work_resumed"
+
+
+def test_it_reads_a_legacy_xls_workbook(client, league, baotou_enterprise):
+    second = make_enterprise(county="150202", name="包头东河制造有限公司")
+    rows = [
+        ["包头市复工复产调度表"],
+        ["信用代码", "单位名称", "复工状态", "员工总数", "返岗人数", "产能恢复率"],
+        [baotou_enterprise.credit_code, "", "已复产", 100, 96, 0.65],
+        ["", "包头東河製造有限公司", "已復工", 80, 20, 0.1],
+    ]
+    batch = preview(client, xls(rows), "reports.xls")
+    assert [(r["enterprise_id"], r["action"]) for r in batch.rows] == [
+        (baotou_enterprise.pk, "created"),
+        (second.pk, "created"),
+    ]
+    assert [r["values"]["capacity_pct"] for r in batch.rows] == ["65", "10"]
 
 
 def test_a_date_column_overrides_the_date_of_the_upload(client, league, baotou_enterprise):
@@ -458,7 +556,11 @@ def test_a_bad_file_gets_a_clear_message_and_nothing_is_saved(client, league, ba
 def test_a_bad_file_is_explained_in_chinese_to_a_chinese_user(client, league, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     response = upload(client, b"PK\x03\x04" + b"\x13\x37" * 500)
-    assert "文件已损坏" in response.text and ImportBatch.objects.count() == 0
+    with translation.override("zh-hans"):
+        # As the catalogue words it: 文件已损坏，或不是Excel能打开的电子表格。
+        expected = translation.gettext("The file is damaged or not a spreadsheet Excel can open.")
+    assert '<html lang="zh-hans">' in response.text and expected in response.text
+    assert ImportBatch.objects.count() == 0
 
 
 def test_a_sheet_of_formulas_without_results_is_refused_cell_by_cell(client, league, baotou_enterprise):
