@@ -123,6 +123,10 @@ def register(key: str, function: SectionFunction, *, order: int) -> None:
     _SECTIONS.sort(key=lambda s: (s[0], s[1]))
 
 
+def unregister(key: str) -> None:
+    _SECTIONS[:] = [s for s in _SECTIONS if s[1] != key]
+
+
 def sections() -> list[str]:
     return [key for _order, key, _f in _SECTIONS]
 

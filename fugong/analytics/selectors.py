@@ -487,6 +487,8 @@ def ranking_level(*, user: User, scope: Scope) -> str:
 
 def table(*, user: User, as_of: date, scope: Scope, by: str) -> Table:
     rows = breakdown(user=user, as_of=as_of, scope=scope, by=by)
+    if by == "park":  # enterprises outside any park group under "": not a park
+        rows = [r for r in rows if r.code]
     ranked = by in ("league", "county")
     if ranked:
         main = sorted((r for r in rows if not r.separately_listed), key=_rank_key)

@@ -95,6 +95,21 @@
     charts.push(map);
   }
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  // Redraw when a chart's width changes (a phone turned, a window resized), once the resizing settles;
+  // a change of height alone (a full-page print or screenshot) needs nothing.
+  var widths = charts.map(function (c) { return c.getDom().clientWidth; });
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () {
+      charts.forEach(function (c, i) {
+        var width = c.getDom().clientWidth;
+        if (width && width !== widths[i]) {
+          widths[i] = width;
+          c.resize();
+        }
+      });
+    }, 150);
+  });
   document.documentElement.setAttribute("data-charts", String(charts.length));
 })();
