@@ -26,6 +26,7 @@ from fugong.dispatch.models import PeriodType, Status
 BATCH_KINDS = {"daily": "dispatch.daily", "weekly": "dispatch.weekly"}
 ISSUES_PER_PAGE = 200
 ROWS_SHOWN = 100
+UNMATCHED_SHOWN = 1000
 
 
 class UploadForm(forms.Form):
@@ -222,7 +223,8 @@ def report_preview(request, batch_id):
         "valid": counts[excel.Action.CREATE] + counts[excel.Action.UPDATE],
         "warnings": sum(1 for i in batch.issues if i["level"] == "warning"),
         "issues": issues,
-        "unmatched": [item for item in batch.rows if item["action"] == excel.Action.UNMATCHED],
+        "unmatched": [item for item in batch.rows if item["action"] == excel.Action.UNMATCHED][:UNMATCHED_SHOWN],
+        "unmatched_shown": UNMATCHED_SHOWN,
         "valid_rows": valid_rows,
         "rows_shown": ROWS_SHOWN,
         "failed": failed,

@@ -599,3 +599,12 @@ def test_the_grid_links_to_the_template_of_its_day_and_to_the_upload(client, lea
     page = client.get(reverse("dispatch:grid"), {"date": DAY.isoformat(), "league": "150200"}).text
     assert f"{reverse('dispatch:excel_template')}?date=2020-02-20&amp;league=150200" in page
     assert reverse("dispatch:excel_upload") in page
+
+
+def test_the_preview_query_count_does_not_grow_with_rows(client, league, django_assert_max_num_queries):
+    enterprises = [make_enterprise(county="150202") for _ in range(40)]
+    rows = [[e.credit_code, "", "已复产", 100, 50 + n, 50] for n, e in enumerate(enterprises)]
+    rows += [[f"UNKNOWN{n}", "", "已复产", 100, 50, 50] for n in range(20)]
+    batch = preview(client, xlsx([HEADER, *rows]))
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("dispatch:excel_preview", args=[batch.pk])).status_code == 200
