@@ -159,7 +159,7 @@ def batch_create(
 
 
 def relations(user: User, referral: Referral) -> set[str]:
-    if not access.visible_referrals(user).filter(pk=referral.pk).exists():
+    if not access.can_see_referral(user, referral):
         return set()
     if user.role == Role.BANK and user.bank_id == referral.bank_id:
         return {BANK}

@@ -93,7 +93,7 @@ def _text(value) -> str:
 
 
 def relations(user: User, problem: Problem) -> set[str]:
-    found = {VIEWER} if access.visible_problems(user).filter(pk=problem.pk).exists() else set()
+    found = {VIEWER} if access.can_see_problem(user, problem) else set()
     if not found:
         return found
     if user.role == Role.HANDLER and user.department_id == problem.department_id:

@@ -152,3 +152,13 @@ def test_counts_and_amounts_by_league_outcome_and_target(users, baotou_enterpris
         "累计向金融机构和融资平台推荐融资企业2户；已获批1户、金额450万元，已放款1户、金额450万元。"
     ]
     assert selectors.brief_lines(user=users[Role.REGION], as_of=date(2020, 2, 19)) == []
+
+
+def test_row_checks_agree_with_the_querysets(users, baotou_enterprise, ordos_enterprise):
+    from fugong.core import access
+
+    make_referral(baotou_enterprise)
+    make_referral(ordos_enterprise, bank_name="中国工商银行内蒙古分行")
+    for user in users.values():
+        visible = set(access.visible_referrals(user).values_list("pk", flat=True))
+        assert {r.pk for r in Referral.objects.all() if access.can_see_referral(user, r)} == visible, user.role

@@ -89,3 +89,24 @@ def test_lists_are_scoped(client, users, baotou_enterprise, ordos_enterprise):
         items = client.get("/api/v1/problems", **bearer(users[role])).json()["items"]
         assert {i["id"] for i in items} == expected, role
     assert client.get(f"/api/v1/problems/{theirs.pk}", **bearer(users[Role.LEAGUE])).status_code == 404
+
+
+def test_the_list_checks_moves_without_a_query_per_row(client, users, baotou_enterprise, django_assert_max_num_queries):
+    for _ in range(6):
+        make_problem(baotou_enterprise)
+    headers = bearer(users[Role.WORKGROUP])
+    with django_assert_max_num_queries(8):
+        items = client.get("/api/v1/problems", **headers).json()["items"]
+    assert len(items) == 6 and all(i["allowed_actions"] == ["comment"] for i in items)
+
+
+def test_row_checks_agree_with_the_querysets(users, baotou_enterprise, ordos_enterprise):
+    from fugong.core import access
+    from fugong.problems.models import Problem
+
+    for category in ("transport", "labour"):
+        make_problem(baotou_enterprise, category=category)
+        make_problem(ordos_enterprise, category=category)
+    for user in users.values():
+        visible = set(access.visible_problems(user).values_list("pk", flat=True))
+        assert {p.pk for p in Problem.objects.all() if access.can_see_problem(user, p)} == visible, user.role
