@@ -7,7 +7,10 @@ reports filed for D ÷ enterprises due. Capacity recovery of a group is weighted
 enterprise's normal output value, never an average of percentages.
 
 One SQL statement per call, grouped by the breakdown's column; the scope comes from the access
-module as a subquery, so the engine cannot see more than the user may.
+module as a subquery, so the engine cannot see more than the user may. The statement reads the figures
+rollup (fugong.analytics.rollup: running totals per county, above-scale flag and industry, kept in the
+transaction of every report write) when the scope is one of those; park and tag scopes, and enterprise
+logins, read the raw reports (`_from_reports`), which stay the reference the rollup is tested against.
 """
 
 from dataclasses import dataclass, replace
@@ -18,7 +21,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, QuerySet
 
-from fugong.accounts.models import User
+from fugong.accounts.models import Role, User
+from fugong.analytics import rollup
+from fugong.analytics.rollup_models import RollupKey
 from fugong.areas.models import Area
 from fugong.core import access
 from fugong.dispatch import duties
@@ -134,6 +139,59 @@ GROUPS = {"": "''", "league": "e.league_id", "county": "e.county_id", "industry"
 
 
 def _aggregate(*, user: User, as_of: date, scope: Scope, by: str = "") -> dict[str, Figures]:
+    """The figures per group: from the rollup where it can answer, else from the raw reports (the same numbers)."""
+    fast = _from_rollup(user=user, as_of=as_of, scope=scope, by=by)
+    return fast if fast is not None else _from_reports(user=user, as_of=as_of, scope=scope, by=by)
+
+
+# The roles whose view is exactly access.area_scope over enterprises (an enterprise sees itself alone).
+AREA_ROLES = (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP)
+ROLLUP_GROUPS = {"": "", "league": "league_id", "county": "county_id", "industry": "industry_id"}
+
+
+def _from_rollup(*, user: User, as_of: date, scope: Scope, by: str) -> dict[str, Figures] | None:
+    """None when the rollup cannot answer: park or tag scopes and breakdowns, other roles, rollup not ready."""
+    if scope.park or scope.tag or by not in ROLLUP_GROUPS or not user.is_authenticated or user.role not in AREA_ROLES:
+        return None
+    if not rollup.readable(scope.duty):
+        return None
+    area = access.area_scope(user)
+    if area is None:
+        return {}
+    keys = RollupKey.objects.filter(area, kind=scope.duty)
+    if scope.above_scale is not None:
+        keys = keys.filter(above_scale=scope.above_scale)
+    if scope.league:
+        keys = keys.filter(league_id=scope.league)
+    if scope.county:
+        keys = keys.filter(county_id=scope.county)
+    if scope.industry:
+        keys = keys.filter(industry_id=scope.industry)
+    elif by == "industry":
+        keys = keys.exclude(industry_id="")
+    else:
+        keys = keys.filter(industry_id="")  # the coarse grain: every industry of a county
+    try:
+        keys_sql, keys_params = keys.values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    period = week_start(as_of) if scope.duty == PeriodType.WEEKLY else as_of
+    rows = rollup.aggregate(
+        kind=scope.duty, as_of_period=period, keys_sql=keys_sql, keys_params=keys_params, group=ROLLUP_GROUPS[by]
+    )
+    out = {}
+    for k, n, prod, work, employees, on_duty, weighted, output, filed, late, fresh, never in rows:
+        out[str(k) if k is not None else ""] = Figures(
+            as_of=as_of, enterprises=int(n), production_resumed=int(prod), work_resumed=int(work),
+            employees=int(employees), on_duty=int(on_duty), capacity_weighted=Decimal(int(weighted)) / 1000,
+            normal_output=Decimal(int(output)) / 100, due=int(n), filed=int(filed), filed_late=int(late),
+            stale=int(n) - int(never) - int(fresh), never_reported=int(never),
+        )  # fmt: skip
+    return out
+
+
+def _from_reports(*, user: User, as_of: date, scope: Scope, by: str = "") -> dict[str, Figures]:
+    """The straightforward query over raw reports: the fallback, and the baseline the rollup is checked against."""
     weekly = scope.duty == PeriodType.WEEKLY
     model = WeeklyReport if weekly else DailyReport
     period_col = "week" if weekly else "date"

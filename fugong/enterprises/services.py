@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from fugong.accounts.models import User
+from fugong.analytics import rollup
 from fugong.areas.models import Area, Park
 from fugong.core import access
 from fugong.core.text import clean, clean_name, pinyin_keys
@@ -111,6 +112,8 @@ def _save(enterprise: Enterprise, data: EnterpriseData, *, actor: User | None, s
     finally:
         del enterprise.skip_history_when_saving
     ENTERPRISE_HISTORY.create_historical_record(enterprise, "+" if created else "~")
+    # The figures rollup follows moves between counties, industries, duties, headcount and output.
+    rollup.enterprises_changed([enterprise.pk])
     return enterprise
 
 
@@ -201,6 +204,7 @@ def enterprise_bulk_create(*, actor: User | None, items: list[EnterpriseData], s
             ],
             batch_size=BULK_BATCH,
         )  # fmt: skip
+    rollup.enterprises_changed([e.pk for e in enterprises])  # they join the figures rollup
     return enterprises
 
 

@@ -1,0 +1,3 @@
+from fugong.analytics.rollup_models import RollupDay, RollupKey, RollupMember, RollupState
+
+__all__ = ["RollupDay", "RollupKey", "RollupMember", "RollupState"]

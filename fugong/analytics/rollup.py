@@ -1,0 +1,586 @@
+"""The figures rollup: the engine's fast path, kept exact and live by the one report write path.
+
+Model (docs/scaling.md, "Figures at national scale"). As of a day D an enterprise contributes, to every figure,
+a value that is constant between the days its reports change: each report r, followed by the enterprise's next
+report on day n (or none), contributes its status, headcount, people on duty and weighted capacity on [r, n);
+"fresh" (reported and not stale) on [r, min(n, r + stale + 1)); "filed" (and "late") on [r, r + 1). Before its
+first report the enterprise counts as never reported, with its registered headcount; its count and normal output
+count from the beginning. Each contribution is a step up on one day and a step down on another, so the totals of
+a group of enterprises change only on days; `RollupDay` keeps, per key (kind, county, above-scale, industry or
+all industries) and day, the running totals, and the figures as of D read one row per key: the last on or before
+D. That is a few thousand index probes at national scale however many days of reports there are.
+
+A report write changes the contributions of that report and of the enterprise's report before it (whose next
+report moved); `reports_written` works them out from the raw reports around it, before they are written, and
+adds the difference to the running totals of the rows on or after each changed day, in the same transaction.
+Registry changes (county, industry, above-scale, headcount, normal output, tags or park, which decide the duty)
+take the enterprise's whole old contribution out and put the new one in (`enterprises_changed`). `rebuild`
+recomputes everything from the raw reports in a few set-based statements, for bulk loads (the demo, COPY).
+
+Concurrency on PostgreSQL: a write locks its enterprises' rows, then its keys' rows, each in id order, so two
+writes on one enterprise see each other's reports and two writes on one key do not lose each other's totals.
+"""
+
+import contextlib
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from fugong.analytics.rollup_models import TOTALS, RollupDay, RollupKey, RollupMember, RollupState
+
+BEGIN = date(1900, 1, 1)  # the registry's contribution: before any report
+CHUNK = 500  # ids per IN (...): under SQLite's parameter limit
+N = len(TOTALS)
+(ENTERPRISES, PROD, WORK, EMPLOYEES, ON_DUTY, WEIGHTED, OUTPUT, FILED, LATE, FRESH, NEVER) = range(N)
+KINDS = ("daily", "weekly")
+
+
+def _kind(kind: str):
+    from fugong.dispatch.models import DailyReport, WeeklyReport
+
+    return (DailyReport, "date", 1) if kind == "daily" else (WeeklyReport, "week", 7)
+
+
+def stale_days(kind: str) -> int:
+    """A carried-forward report is stale after this many days (weeks × 7 for weekly reports)."""
+    from fugong.dispatch.models import Deadline
+
+    return Deadline.for_type(kind).stale_after_days * _kind(kind)[2]
+
+
+def _states() -> dict[str, int]:
+    return dict(RollupState.objects.values_list("kind", "stale_days"))
+
+
+def _maintained() -> dict[str, int] | None:
+    """The kinds' staleness the rollup is kept with, or None when it is not kept (cleared, or being rebuilt)."""
+    states = _states()
+    return states if set(states) == set(KINDS) else None
+
+
+# Switches.
+
+_bypass = 0
+
+
+@contextlib.contextmanager
+def bypass():
+    """Read the raw reports inside (the baseline of the benchmark, and tests of the fallback)."""
+    global _bypass
+    _bypass += 1
+    try:
+        yield
+    finally:
+        _bypass -= 1
+
+
+def readable(kind: str) -> bool:
+    """The engine may read the rollup for this kind: switched on, complete, built with today's staleness."""
+    if _bypass or not getattr(settings, "FIGURES_ROLLUP", True):
+        return False
+    states = _maintained()
+    return states is not None and states[kind] == stale_days(kind)
+
+
+# Contributions.
+
+
+def _add(events: dict, day: date, vec: list, sign: int = 1) -> None:
+    acc = events.get(day)
+    if acc is None:
+        events[day] = acc = [0] * N
+    for i, v in enumerate(vec):
+        if v:
+            acc[i] += sign * v
+
+
+def _one(events: dict, day: date, index: int, value: int) -> None:
+    acc = events.get(day)
+    if acc is None:
+        events[day] = acc = [0] * N
+    acc[index] += value
+
+
+def _report_events(events: dict, output: int, report: tuple, nxt: date | None, stale: int, step: int) -> None:
+    day, status, employees, on_duty, cap10, late = report
+    vec = [0] * N
+    vec[PROD] = int(status == "production_resumed")
+    vec[WORK] = int(status == "work_resumed")
+    vec[EMPLOYEES], vec[ON_DUTY], vec[WEIGHTED] = employees, on_duty, cap10 * output
+    _add(events, day, vec)
+    if nxt is not None:
+        _add(events, nxt, vec, -1)
+    end = day + timedelta(days=stale + 1)
+    if nxt is not None and nxt < end:
+        end = nxt
+    _one(events, day, FRESH, 1)
+    _one(events, end, FRESH, -1)
+    # Filed is about the period alone: the next period starts `step` days later (queries read periods only).
+    _one(events, day, FILED, 1)
+    _one(events, day + timedelta(days=1), FILED, -1)
+    if late:
+        _one(events, day, LATE, 1)
+        _one(events, day + timedelta(days=1), LATE, -1)
+
+
+def _window_events(member, reports: list, nxt: date | None, *, with_never: bool, stale: int, step: int) -> dict:
+    """The contributions of consecutive reports, the last followed by a report on `nxt` (or none)."""
+    events: dict = {}
+    for i, report in enumerate(reports):
+        _report_events(events, member.normal_output, report, reports[i + 1][0] if i + 1 < len(reports) else nxt,
+                       stale, step)  # fmt: skip
+    if with_never:
+        vec = [0] * N
+        vec[EMPLOYEES], vec[NEVER] = member.employees, 1
+        _add(events, BEGIN, vec)
+        first = reports[0][0] if reports else nxt
+        if first is not None:
+            _add(events, first, vec, -1)
+    return events
+
+
+def _full_events(member, reports: list, stale: int, step: int) -> dict:
+    events = _window_events(member, reports, None, with_never=True, stale=stale, step=step)
+    vec = [0] * N
+    vec[ENTERPRISES], vec[OUTPUT] = 1, member.normal_output
+    _add(events, BEGIN, vec)
+    return events
+
+
+def _spread(deltas: dict, member, events: dict, sign: int = 1) -> None:
+    """Add an enterprise's events to both its keys (its county with its industry, and with every industry)."""
+    for key_id in (member.coarse_key_id, member.fine_key_id):
+        for day, vec in events.items():
+            acc = deltas.get((key_id, day))
+            if acc is None:
+                deltas[(key_id, day)] = acc = [0] * N
+            for i, v in enumerate(vec):
+                if v:
+                    acc[i] += sign * v
+
+
+def _cap10(value) -> int:
+    return int(round(float(value) * 10))
+
+
+def _row(day, status, employees, on_duty, capacity, late) -> tuple:
+    return (day, status, int(employees), int(on_duty), _cap10(capacity), bool(late))
+
+
+# Locks and running totals.
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _lock(table: str, ids) -> None:
+    """Row locks in id order (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    if connection.vendor != "postgresql" or not ids:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(ids)):
+            cursor.execute(
+                f"SELECT id FROM {quote(table)} WHERE id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY id FOR UPDATE",  # noqa: S608
+                chunk,
+            )
+
+
+def _apply(deltas: dict) -> None:
+    """Add step changes {(key, day): vector} to the running totals of every row on or after each day."""
+    from fugong.core import bulk
+
+    by_key: dict[int, dict] = defaultdict(dict)
+    for (key_id, day), vec in deltas.items():
+        if key_id is not None and any(vec):
+            by_key[key_id][day] = vec
+    if not by_key:
+        return
+    keys = sorted(by_key)
+    _lock(RollupKey._meta.db_table, keys)
+    updates, inserts = [], []
+    for chunk in _chunks(keys):
+        lo = min(min(by_key[k]) for k in chunk)
+        existing: dict[int, dict] = defaultdict(dict)
+        for pk, key_id, day, *values in RollupDay.objects.filter(key_id__in=chunk, day__gte=lo).values_list(
+            "pk", "key_id", "day", *TOTALS
+        ):
+            existing[key_id][day] = (pk, values)
+        before = dict(
+            RollupDay.objects.filter(key_id__in=chunk, day__lt=lo)
+            .values("key_id")
+            .annotate(last=Max("day"))
+            .values_list("key_id", "last")
+        )
+        preds = {}
+        if before:
+            for key_id, day, *values in RollupDay.objects.filter(
+                key_id__in=list(before), day__in=set(before.values())
+            ).values_list("key_id", "day", *TOTALS):
+                if before[key_id] == day:
+                    preds[key_id] = values
+        for key_id in chunk:
+            changes, rows = by_key[key_id], existing.get(key_id, {})
+            carried = preds.get(key_id, [0] * N)  # the old totals of the last row so far
+            running = [0] * N
+            for day in sorted(changes.keys() | rows.keys()):
+                if day in changes:
+                    running = [a + b for a, b in zip(running, changes[day], strict=True)]
+                if day in rows:
+                    pk, carried = rows[day]
+                    if any(running):
+                        updates.append((*(a + b for a, b in zip(carried, running, strict=True)), pk))
+                else:
+                    inserts.append((key_id, day, *(a + b for a, b in zip(carried, running, strict=True))))
+    bulk.update_rows(RollupDay, list(TOTALS), updates)
+    bulk.insert_rows(RollupDay, ["key", "day", *TOTALS], inserts)
+
+
+# Members: which keys, headcount and output an enterprise contributes with.
+
+
+class _Member:
+    __slots__ = ("kind", "coarse_key_id", "fine_key_id", "employees", "normal_output")
+
+    def __init__(self, kind, coarse_key_id, fine_key_id, employees, normal_output):
+        self.kind, self.coarse_key_id, self.fine_key_id = kind, coarse_key_id, fine_key_id
+        self.employees, self.normal_output = employees, normal_output
+
+    def same(self, other) -> bool:
+        return all(getattr(self, f) == getattr(other, f) for f in self.__slots__)
+
+
+def _members(ids) -> dict[int, _Member]:
+    out = {}
+    for chunk in _chunks(sorted(ids)):
+        for pk, kind, ck, fk, employees, output in RollupMember.objects.filter(enterprise_id__in=chunk).values_list(
+            "enterprise_id", "kind", "coarse_key_id", "fine_key_id", "employees", "normal_output"
+        ):
+            out[pk] = _Member(kind, ck, fk, employees, output)
+    return out
+
+
+def _registry_members(ids) -> dict[int, _Member]:
+    """What the registry says now: the duty (duties.duty_of), the keys, the headcount and output."""
+    from fugong.enterprises.models import Enterprise, Tag
+
+    through = Enterprise.tags.through
+    rows, tags = [], defaultdict(set)
+    for chunk in _chunks(sorted(ids)):
+        rows += Enterprise.objects.filter(pk__in=chunk).values_list(
+            "pk", "league_id", "county_id", "industry_id", "above_scale", "park_id", "employees", "normal_output"
+        )
+        for pk, code in through.objects.filter(enterprise_id__in=chunk).values_list("enterprise_id", "tag_id"):
+            tags[pk].add(code)
+    specs, found = set(), []
+    for pk, league, county, industry, above, park, employees, output in rows:
+        t = tags[pk]
+        leader = bool(t & {Tag.Code.LEADING, Tag.Code.BACKBONE}) and Tag.Code.KEY_INDUSTRY in t
+        kind = "daily" if above or leader else ("weekly" if park else "")
+        found.append((pk, kind, league, county, industry, bool(above), int(employees), int(round(output * 100))))
+        if kind:
+            specs |= {(kind, league, county, industry, bool(above)), (kind, league, county, "", bool(above))}
+    keys = _key_ids(specs)
+    out = {}
+    for pk, kind, _league, county, industry, above, employees, output in found:
+        if kind:
+            out[pk] = _Member(kind, keys[(kind, county, "", above)], keys[(kind, county, industry, above)],
+                              employees, output)  # fmt: skip
+        else:
+            out[pk] = _Member("", None, None, employees, output)
+    return out
+
+
+def _key_ids(specs: set) -> dict[tuple, int]:
+    if not specs:
+        return {}
+    RollupKey.objects.bulk_create(
+        [RollupKey(kind=k, league_id=lg, county_id=c, industry_id=i, above_scale=a) for k, lg, c, i, a in specs],
+        ignore_conflicts=True,
+    )
+    out = {}
+    counties = sorted({s[2] for s in specs})
+    for chunk in _chunks(counties):
+        for pk, kind, county, industry, above in RollupKey.objects.filter(county_id__in=chunk).values_list(
+            "pk", "kind", "county_id", "industry_id", "above_scale"
+        ):
+            out[(kind, county, industry, above)] = pk
+    return out
+
+
+def _all_reports(kind: str, ids) -> dict[int, list]:
+    model, period, _step = _kind(kind)
+    out: dict[int, list] = defaultdict(list)
+    for chunk in _chunks(sorted(ids)):
+        for pk, *row in (
+            model.objects.filter(enterprise_id__in=chunk)
+            .order_by("enterprise_id", period)
+            .values_list("enterprise_id", period, "status", "employees", "on_duty", "capacity_pct", "late")
+        ):
+            out[pk].append(_row(*row))
+    return out
+
+
+def enterprises_changed(ids) -> None:
+    """Keep the rollup right after registry writes: created enterprises join, changed ones move their whole
+    contribution (county, industry, above-scale, headcount, normal output, or duty through tags and park)."""
+    ids = set(ids)
+    states = _maintained() if ids else None
+    if states is None:
+        return
+    from fugong.enterprises.models import Enterprise
+
+    _lock(Enterprise._meta.db_table, ids)
+    old, new = _members(ids), _registry_members(ids)
+    moved = [pk for pk in ids if pk in new and not (pk in old and old[pk].same(new[pk]))]
+    gone = [pk for pk in ids if pk in old and pk not in new]
+    if not moved and not gone:
+        return
+    reports = {kind: _all_reports(kind, moved + gone) for kind in KINDS}
+    deltas: dict = {}
+    for pk in moved + gone:
+        for member, sign in ((old.get(pk), -1), (new.get(pk), 1)):
+            if member is not None and member.kind:
+                step = _kind(member.kind)[2]
+                events = _full_events(member, reports[member.kind].get(pk, []), states[member.kind], step)
+                _spread(deltas, member, events, sign)
+    RollupMember.objects.filter(enterprise_id__in=gone).delete()
+    RollupMember.objects.bulk_create(
+        [
+            RollupMember(enterprise_id=pk, kind=m.kind, coarse_key_id=m.coarse_key_id, fine_key_id=m.fine_key_id,
+                         employees=m.employees, normal_output=m.normal_output)
+            for pk, m in new.items() if pk in moved
+        ],
+        update_conflicts=True, unique_fields=["enterprise_id"],
+        update_fields=["kind", "coarse_key", "fine_key", "employees", "normal_output"],
+    )  # fmt: skip
+    _apply(deltas)
+
+
+# Report writes.
+
+
+def reports_written(kind: str, *, creates: list, updates: list) -> None:
+    """Called by dispatch.services._write before it writes: add what these reports change to the running totals.
+
+    `creates` are new reports, `updates` the new values of existing ones (the database still holds the old).
+    """
+    if kind not in KINDS or not (creates or updates):
+        return
+    states = _maintained()
+    if states is None:
+        return
+    from fugong.enterprises.models import Enterprise
+
+    model, period, step = _kind(kind)
+    changes: dict[int, dict] = defaultdict(dict)
+    for report in (*creates, *updates):
+        day = getattr(report, period)
+        changes[report.enterprise_id][day] = _row(
+            day, report.status, report.employees, report.on_duty, report.capacity_pct, report.late
+        )
+    # One enterprise at a time: the neighbours read below must not move under us.
+    _lock(Enterprise._meta.db_table, changes)
+    members = {pk: m for pk, m in _members(changes).items() if m.kind == kind}
+    spans: dict[tuple, list] = defaultdict(list)
+    for pk in members:
+        spans[(min(changes[pk]), max(changes[pk]))].append(pk)
+    stale, deltas = states[kind], {}
+    for (lo, hi), ids in spans.items():
+        for chunk in _chunks(ids):
+            reports = model.objects.filter(enterprise_id__in=chunk)
+            last_before = dict(
+                reports.filter(**{f"{period}__lt": lo})
+                .values("enterprise_id")
+                .annotate(d=Max(period))
+                .values_list("enterprise_id", "d")
+            )
+            first_after = dict(
+                reports.filter(**{f"{period}__gt": hi})
+                .values("enterprise_id")
+                .annotate(d=Min(period))
+                .values_list("enterprise_id", "d")
+            )
+            around: dict[int, dict] = defaultdict(dict)
+            wanted = {f"{period}__in": set(last_before.values())}
+            fields = ("enterprise_id", period, "status", "employees", "on_duty", "capacity_pct", "late")
+            prev_rows = reports.filter(**wanted).values_list(*fields) if last_before else []
+            for pk, *row in prev_rows:
+                if last_before.get(pk) == row[0]:
+                    around[pk][row[0]] = _row(*row)
+            span = {f"{period}__gte": lo, f"{period}__lte": hi}
+            for pk, *row in reports.filter(**span).values_list(*fields):
+                around[pk][row[0]] = _row(*row)
+            for pk in chunk:
+                old = [around[pk][d] for d in sorted(around[pk])]
+                merged = {**around[pk], **changes[pk]}
+                new = [merged[d] for d in sorted(merged)]
+                nxt, with_never = first_after.get(pk), pk not in last_before
+                member = members[pk]
+                _spread(deltas, member, _window_events(member, old, nxt, with_never=with_never, stale=stale, step=step),
+                        -1)  # fmt: skip
+                _spread(deltas, member, _window_events(member, new, nxt, with_never=with_never, stale=stale, step=step))
+    _apply(deltas)
+
+
+# Reading.
+
+
+def aggregate(*, kind: str, as_of_period: date, keys_sql: str, keys_params, group: str) -> list[tuple]:
+    """Totals as of a period per group ('' or a key column), over the keys the subquery selects."""
+    quote = connection.ops.quote_name
+    key_table, day_table = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
+    column = f"k.{quote(group)}" if group else "''"
+    sums = ", ".join(f"SUM(c.{quote(name)})" for name in TOTALS)
+    sql = f"""
+        SELECT {column}, {sums}
+        FROM {key_table} k
+        JOIN {day_table} c ON c.key_id = k.id
+         AND c.day = (SELECT MAX(c2.day) FROM {day_table} c2 WHERE c2.key_id = k.id AND c2.day <= %s)
+        WHERE k.id IN ({keys_sql})
+        GROUP BY {column}
+        HAVING SUM(c.enterprises) > 0
+    """  # noqa: S608 - identifiers come from models; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of_period, *keys_params])
+        return cursor.fetchall()
+
+
+# Bulk: clear, rebuild.
+
+
+def clear() -> None:
+    """Empty the rollup; the engine reads the raw reports until `rebuild`."""
+    with transaction.atomic():
+        for model in (RollupState, RollupDay, RollupMember, RollupKey):
+            model.objects.all().delete()
+
+
+@contextlib.contextmanager
+def deferred():
+    """For bulk loads through the write path (the demo): no upkeep row by row, one rebuild at the end."""
+    clear()
+    yield
+    rebuild()
+
+
+def _plus_days(expr: str, days: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({expr} + CAST({days} AS INTEGER))"
+    return f"date({expr}, '+' || ({days}) || ' days')"
+
+
+def rebuild() -> dict[str, int]:
+    """Recompute the whole rollup from the registry and the raw reports, in a few set-based statements."""
+    from fugong.enterprises.models import Enterprise, Tag
+
+    quote = connection.ops.quote_name
+    ent, through = quote(Enterprise._meta.db_table), quote(Enterprise.tags.through._meta.db_table)
+    key_t, day_t = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
+    mem_t = quote(RollupMember._meta.db_table)
+    stale = {kind: stale_days(kind) for kind in KINDS}
+    leader = (
+        f"(EXISTS (SELECT 1 FROM {through} t WHERE t.enterprise_id = e.id AND t.tag_id IN (%s, %s))"  # noqa: S608
+        f" AND EXISTS (SELECT 1 FROM {through} t WHERE t.enterprise_id = e.id AND t.tag_id = %s))"
+    )
+    leader_params = [Tag.Code.LEADING, Tag.Code.BACKBONE, Tag.Code.KEY_INDUSTRY]
+    duty = f"CASE WHEN e.above_scale OR {leader} THEN 'daily' WHEN e.park_id IS NOT NULL THEN 'weekly' ELSE '' END"
+    cols = ", ".join(quote(name) for name in TOTALS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (RollupState, RollupDay, RollupMember, RollupKey):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
+        cursor.execute("DROP TABLE IF EXISTS rollup_source")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE rollup_source AS
+                SELECT e.id AS id, {duty} AS kind, e.league_id AS league_id, e.county_id AS county_id,
+                       e.industry_id AS industry_id, e.above_scale AS above_scale, e.employees AS employees,
+                       CAST(ROUND(e.normal_output * 100) AS BIGINT) AS output
+                FROM {ent} e""",  # noqa: S608
+            leader_params,
+        )
+        cursor.execute(
+            f"""INSERT INTO {key_t} (kind, league_id, county_id, industry_id, above_scale)
+                SELECT DISTINCT kind, league_id, county_id, industry_id, above_scale FROM rollup_source WHERE kind <> ''
+                UNION
+                SELECT DISTINCT kind, league_id, county_id, '', above_scale FROM rollup_source WHERE kind <> ''"""  # noqa: S608
+        )
+        cursor.execute(
+            f"""INSERT INTO {mem_t} (enterprise_id, kind, coarse_key_id, fine_key_id, employees, normal_output)
+                SELECT s.id, s.kind, ck.id, fk.id, s.employees, s.output
+                FROM rollup_source s
+                LEFT JOIN {key_t} ck ON ck.kind = s.kind AND ck.county_id = s.county_id AND ck.industry_id = ''
+                     AND ck.above_scale = s.above_scale
+                LEFT JOIN {key_t} fk ON fk.kind = s.kind AND fk.county_id = s.county_id
+                     AND fk.industry_id = s.industry_id AND fk.above_scale = s.above_scale"""  # noqa: S608
+        )
+        cursor.execute("DROP TABLE rollup_source")
+        # Step changes per fine key and day: the registry at BEGIN, then each report's steps, grouped first by
+        # (key, report day, next report day) so that 24 million reports make a few million groups.
+        cursor.execute("DROP TABLE IF EXISTS rollup_delta")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE rollup_delta AS
+                SELECT fine_key_id AS fk, coarse_key_id AS ck, %s AS day, COUNT(*) AS enterprises,
+                       0 AS production_resumed, 0 AS work_resumed, SUM(employees) AS employees, 0 AS on_duty,
+                       0 AS capacity_weighted, SUM(normal_output) AS normal_output, 0 AS filed, 0 AS filed_late,
+                       0 AS fresh, COUNT(*) AS never_reported
+                FROM {mem_t} WHERE kind <> '' GROUP BY fine_key_id, coarse_key_id""",  # noqa: S608
+            [BEGIN],
+        )
+        for kind in KINDS:
+            model, period, _step = _kind(kind)
+            table, p = quote(model._meta.db_table), quote(period)
+            s = stale[kind] + 1
+            grouped = f"""
+                SELECT fk, ck, d, nxt, SUM(prod) AS prod, SUM(work) AS work, SUM(emp) AS emp, SUM(duty) AS duty,
+                       SUM(w) AS w, SUM(late) AS late, COUNT(*) AS cnt,
+                       SUM(CASE WHEN rn = 1 THEN memp ELSE 0 END) AS first_emp,
+                       SUM(CASE WHEN rn = 1 THEN 1 ELSE 0 END) AS first_cnt
+                FROM (
+                    SELECT m.fine_key_id AS fk, m.coarse_key_id AS ck, r.{p} AS d,
+                           LEAD(r.{p}) OVER (PARTITION BY r.enterprise_id ORDER BY r.{p}) AS nxt,
+                           ROW_NUMBER() OVER (PARTITION BY r.enterprise_id ORDER BY r.{p}) AS rn,
+                           CASE WHEN r.status = 'production_resumed' THEN 1 ELSE 0 END AS prod,
+                           CASE WHEN r.status = 'work_resumed' THEN 1 ELSE 0 END AS work,
+                           r.employees AS emp, r.on_duty AS duty,
+                           CAST(ROUND(r.capacity_pct * 10) AS BIGINT) * m.normal_output AS w,
+                           CASE WHEN r.late THEN 1 ELSE 0 END AS late, m.employees AS memp
+                    FROM {table} r JOIN {mem_t} m ON m.enterprise_id = r.enterprise_id AND m.kind = '{kind}'
+                ) x
+                GROUP BY fk, ck, d, nxt"""  # noqa: S608
+            stale_at = _plus_days("d", str(s))
+            fresh_end = f"CASE WHEN nxt IS NOT NULL AND nxt < {stale_at} THEN nxt ELSE {stale_at} END"
+            cursor.execute("DROP TABLE IF EXISTS rollup_grouped")
+            cursor.execute(f"CREATE TEMPORARY TABLE rollup_grouped AS {grouped}")
+            for select in (
+                # On the report day: its values, filed, late, fresh; the first report ends "never reported".
+                "fk, ck, d, 0, prod, work, emp - first_emp, duty, w, 0, cnt, late, cnt, -first_cnt FROM rollup_grouped",
+                # On the next report's day, its values give way.
+                "fk, ck, nxt, 0, -prod, -work, -emp, -duty, -w, 0, 0, 0, 0, 0 FROM rollup_grouped"
+                " WHERE nxt IS NOT NULL",
+                # The day after: no longer filed for that day.
+                f"fk, ck, {_plus_days('d', '1')}, 0, 0, 0, 0, 0, 0, 0, -cnt, -late, 0, 0 FROM rollup_grouped",
+                # Stale after `s - 1` days, unless a newer report came first.
+                f"fk, ck, {fresh_end}, 0, 0, 0, 0, 0, 0, 0, 0, 0, -cnt, 0 FROM rollup_grouped",
+            ):
+                cursor.execute(f"INSERT INTO rollup_delta SELECT {select}")  # noqa: S608
+            cursor.execute("DROP TABLE rollup_grouped")
+        for grain in ("fk", "ck"):
+            cursor.execute(
+                f"""INSERT INTO {day_t} (key_id, day, {cols})
+                    SELECT {grain}, day, {", ".join(f"SUM(SUM({name})) OVER w" for name in TOTALS)}
+                    FROM rollup_delta GROUP BY {grain}, day
+                    WINDOW w AS (PARTITION BY {grain} ORDER BY day)"""  # noqa: S608
+            )
+        cursor.execute("DROP TABLE rollup_delta")
+        RollupState.objects.bulk_create([RollupState(kind=kind, stale_days=stale[kind]) for kind in KINDS])
+        counts = {
+            "keys": RollupKey.objects.count(),
+            "rows": RollupDay.objects.count(),
+            "members": RollupMember.objects.filter(kind__in=KINDS).count(),
+        }
+    return counts
