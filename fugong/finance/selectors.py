@@ -135,15 +135,26 @@ def _amount(value: Decimal) -> str:
 
 
 def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[str]:
-    """Sentences for the brief, in its house style: counts in 户, amounts in 万元, full-width punctuation."""
+    """Sentences for the brief, in its house style: enterprises counted once, in 户; full-width punctuation.
+
+    An enterprise referred to the platform and then to a bank is one enterprise; amounts add up over referrals.
+    """
     stats = referral_stats(user=user, as_of=as_of, scope=scope)
     t = stats.total
     if not t.total:
         return []
-    platform = sum(x.total for x in stats.by_target if x.key == Target.ZHONGZHENG)
-    line = f"累计向金融机构和融资平台推荐融资企业{t.total}户"
+    qs = access.visible_referrals(user).filter(referred_on__lte=as_of)
+    if scope and scope != "150000":
+        qs = qs.filter(Q(league_id=scope) | Q(county_id=scope))
+
+    def enterprises(q) -> int:
+        return q.values("enterprise_id").distinct().count()
+
+    line = f"累计推荐融资企业{enterprises(qs)}户"
+    platform = enterprises(qs.filter(target=Target.ZHONGZHENG))
     if platform:
         line += f"，其中推荐至人民银行融资平台{platform}户"
-    line += f"；已获批{t.funded}户、金额{_amount(t.approved_amount)}万元"
-    line += f"，已放款{t.disbursed}户、金额{_amount(t.disbursed_amount)}万元。"
+    funded = enterprises(qs.filter(state__in=[State.APPROVED, State.DISBURSED]))
+    line += f"；已获批{funded}户、金额{_amount(t.approved_amount)}万元"
+    line += f"，已放款{enterprises(qs.filter(state=State.DISBURSED))}户、金额{_amount(t.disbursed_amount)}万元。"
     return [line.replace("亿万元", "亿元")]

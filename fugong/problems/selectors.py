@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from fugong.accounts.models import User
 from fugong.core import access
@@ -136,7 +136,10 @@ def problem_stats(*, user: User, as_of: date, scope: str | None = None) -> Probl
     qs = access.visible_problems(user).filter(raised_on__lte=as_of)
     if scope and scope != "150000":
         qs = qs.filter(Q(league_id=scope) | Q(county_id=scope))
-    rows = qs.values_list(
+    # The enterprise's verdicts: each reopening counts as one "not satisfied", as does a final no.
+    reopened = Count("timeline", filter=Q(timeline__action="reopen", timeline__at__date__lte=as_of))
+    rows = qs.annotate(reopened=reopened).values_list(
+        "reopened",
         "category", "league_id", "league__name", "department_id", "department__name",
         "state", "raised_on", "due_on", "resolved_on", "closed_on", "satisfied",
     )  # fmt: skip
@@ -144,7 +147,20 @@ def problem_stats(*, user: User, as_of: date, scope: str | None = None) -> Probl
     groups: dict[str, dict] = {"category": {}, "league": {}, "department": {}}
     labels = dict(Category.choices)
     by_state: dict[str, int] = defaultdict(int)
-    for category, league, league_name, dept, dept_name, state, raised, due, resolved_on, closed_on, satisfied in rows:
+    for (
+        reopens,
+        category,
+        league,
+        league_name,
+        dept,
+        dept_name,
+        state,
+        raised,
+        due,
+        resolved_on,
+        closed_on,
+        satisfied,
+    ) in rows:
         keys = {
             "category": (category, str(labels[category])),
             "league": (league, league_name),
@@ -162,6 +178,7 @@ def problem_stats(*, user: User, as_of: date, scope: str | None = None) -> Probl
                 row.resolved += 1
                 row.days.append(working_days_between(raised, resolved_on))
             row.overdue += overdue
+            row.rated += reopens
             if rated:
                 row.rated += 1
                 row.satisfied += bool(satisfied)

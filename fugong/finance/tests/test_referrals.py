@@ -149,7 +149,7 @@ def test_counts_and_amounts_by_league_outcome_and_target(users, baotou_enterpris
     assert {code: n for code, _, n in stats.by_outcome}["declined"] == 1
     assert selectors.referral_stats(user=users[Role.BANK], as_of=date(2020, 2, 22)).total.total == 1
     assert selectors.brief_lines(user=users[Role.REGION], as_of=date(2020, 2, 22)) == [
-        "累计向金融机构和融资平台推荐融资企业2户；已获批1户、金额450万元，已放款1户、金额450万元。"
+        "累计推荐融资企业2户；已获批1户、金额450万元，已放款1户、金额450万元。"
     ]
     assert selectors.brief_lines(user=users[Role.REGION], as_of=date(2020, 2, 19)) == []
 
@@ -162,3 +162,11 @@ def test_row_checks_agree_with_the_querysets(users, baotou_enterprise, ordos_ent
     for user in users.values():
         visible = set(access.visible_referrals(user).values_list("pk", flat=True))
         assert {r.pk for r in Referral.objects.all() if access.can_see_referral(user, r)} == visible, user.role
+
+
+def test_the_brief_counts_an_enterprise_referred_twice_once(users, baotou_enterprise):
+    first = make_referral(baotou_enterprise, amount="500", referred_on=date(2020, 2, 12))
+    services.batch_create(actor=None, target=Target.ZHONGZHENG, needs=[first.need], referred_on=date(2020, 2, 14))
+    assert selectors.brief_lines(user=users[Role.REGION], as_of=date(2020, 2, 22)) == [
+        "累计推荐融资企业1户，其中推荐至人民银行融资平台1户；已获批0户、金额0万元，已放款0户、金额0万元。"
+    ]

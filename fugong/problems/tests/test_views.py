@@ -265,3 +265,15 @@ def test_the_statistics_page_answers_in_few_queries(client, users, baotou_enterp
     assert response.status_code == 200 and 'data-testid="by-league"' in response.text
     with django_assert_max_num_queries(10):
         assert client.get("/problems/").status_code == 200
+
+
+def test_satisfaction_counts_each_reopening_as_a_no(users, baotou_enterprise):
+    problem = make_problem(baotou_enterprise, raised_on=date(2020, 2, 10))
+    handler, enterprise = users[Role.HANDLER], users[Role.ENTERPRISE]
+    services.problem_move(actor=handler, problem=problem, action="accept")
+    services.problem_move(actor=handler, problem=problem, action="resolve", comment="已办", on=date(2020, 2, 11))
+    services.problem_move(actor=enterprise, problem=problem, action="reopen", comment="没解决")
+    services.problem_move(actor=handler, problem=problem, action="resolve", comment="再办", on=date(2020, 2, 12))
+    services.problem_move(actor=enterprise, problem=problem, action="confirm", on=date(2020, 2, 12))
+    total = selectors.problem_stats(user=users[Role.REGION], as_of=timezone.localdate()).total
+    assert (total.rated, total.satisfied, total.satisfaction, total.median_days) == (2, 1, 50.0, 2)
