@@ -254,3 +254,39 @@ def test_bulk_takes_5000_reports_with_a_result_each(api, users, baotou_enterpris
     assert len(results) == 5000 and {r["result"] for r in results} == {"created"}
     assert [r["date"] for r in results[:2]] == [items[0]["date"], items[1]["date"]]
     assert DailyReport.objects.count() == 5000 and ReportVersion.objects.count() == 5000
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**BODY, "employees": "many"}, "employees"),
+        ({k: v for k, v in BODY.items() if k != "on_duty"}, "on_duty"),
+        ({**BODY, "capacity_pct": "6.87万"}, "capacity_pct"),
+    ],
+)
+def test_a_malformed_body_is_422_naming_the_field(api, users, baotou_enterprise, body, field):
+    url = f"/api/v1/reports/daily/{baotou_enterprise.credit_code}/{yesterday()}"
+    response = api(users[Role.ENTERPRISE], "put", url, body)
+    assert response.status_code == 422
+    assert field in json.dumps(response.json()["error"])
+    assert not DailyReport.objects.exists()
+
+
+def test_a_date_that_is_no_date_is_422(api, users, baotou_enterprise):
+    response = api(
+        users[Role.ENTERPRISE], "put", f"/api/v1/reports/daily/{baotou_enterprise.credit_code}/2020-02-30", BODY
+    )
+    assert response.status_code == 422 and not DailyReport.objects.exists()
+
+
+def test_bulk_items_are_checked_one_by_one_not_all_or_nothing(api, users, baotou_enterprise):
+    day = yesterday()
+    future = (timezone.localdate() + timedelta(days=1)).isoformat()
+    items = [
+        {**BODY, "credit_code": baotou_enterprise.credit_code, "date": future},
+        {**BODY, "credit_code": baotou_enterprise.credit_code.lower(), "date": day},
+    ]
+    body = api(users[Role.ENTERPRISE], "post", "/api/v1/reports/daily/bulk", {"items": items}).json()
+    assert [r["result"] for r in body["results"]] == ["refused", "created"]
+    assert "date" in body["results"][0]["errors"]
+    assert DailyReport.objects.get().date.isoformat() == day

@@ -125,3 +125,15 @@ class FakeOut:
 
     def flush(self):
         pass
+
+
+def test_the_reminder_is_in_the_sites_language(scenario, settings):
+    from django.utils import translation
+
+    with translation.override("en"):  # whatever the request or test thread speaks
+        reminders.remind_missing(period_type="daily", period=DAY)
+    assert mail.outbox[0].subject == f"催报提醒：{DAY.isoformat()}的日调度表尚未填报"
+    settings.LANGUAGE_CODE = "en"
+    Reminder.objects.all().delete()
+    reminders.remind_missing(period_type="daily", period=DAY)
+    assert mail.outbox[1].subject == f"Reminder: the daily report for {DAY.isoformat()} is missing"
