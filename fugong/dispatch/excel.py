@@ -315,11 +315,13 @@ def _interpret_capacity(planned: list[PlannedRow], parsed: dict[int, dict]) -> N
     unsigned = [c.number for _p, c in cells if not c.signed]
     has_per_cents = any(n > 1 for n in unsigned)
     has_fractions = any(0 < n < 1 for n in unsigned)
+    # Per cents above 1 elsewhere in the column, with or without the sign, make a bare fraction doubtful.
+    mixed = has_per_cents or any(c.signed and c.number > 1 for _p, c in cells)
     for p, cell in cells:
         number = cell.number
         if not cell.signed and 0 < number < 1:
             number *= 100
-            if has_per_cents:
+            if mixed:
                 p.warn(
                     "capacity_pct",
                     _("%(value)s was read as %(pct)s%%; write %(value)s%% if less than one per cent was meant.")

@@ -302,6 +302,7 @@ def test_a_date_column_overrides_the_date_of_the_upload(client, league, baotou_e
         ([0.65, 0.8], ["65", "80"], set()),  # a column formatted as percentages holds fractions
         (["65%", "0.5%"], ["65", "0.5"], set()),  # a sign says what was meant
         ([65, 0.5], ["65", "50"], {1}),  # mixed spellings: read as a fraction, but flagged
+        (["65%", 0.5], ["65", "50"], {1}),  # likewise beside a per cent typed with its sign
         ([1, 0.5], ["100", "50"], set()),  # a fraction column: 1 is 100%
         ([1, 70], ["1", "70"], set()),  # a per-cent column: 1 is 1%
         ([1, 1], ["100", "100"], {0, 1}),  # nothing else to go by: flagged
