@@ -41,7 +41,7 @@ from fugong.dispatch.models import (
 )
 from fugong.enterprises.models import Enterprise, Industry, KeyProject, Tag
 
-from .figures import Figures, Row, Scope, _pct, breakdown, change, figures, scoped_enterprises, series
+from .figures import Figures, Row, Scope, _pct, breakdown, figures, scoped_enterprises, series
 
 IN_SCOPE = Scope()  # everything the user may see, above-scale, daily dispatch
 
@@ -485,7 +485,8 @@ def ranking_level(*, user: User, scope: Scope) -> str:
     return "league"
 
 
-def table(*, user: User, as_of: date, scope: Scope, by: str) -> Table:
+def table(*, user: User, as_of: date, scope: Scope, by: str, whole: Figures | None = None) -> Table:
+    """A breakdown as a table; `whole`, the scope's own figures when the caller has them already."""
     rows = breakdown(user=user, as_of=as_of, scope=scope, by=by)
     if by == "park":  # enterprises outside any park group under "": not a park
         rows = [r for r in rows if r.code]
@@ -497,7 +498,8 @@ def table(*, user: User, as_of: date, scope: Scope, by: str) -> Table:
         rows.sort(key=lambda r: (-r.figures.enterprises, r.code))
     if by == "tag":
         # An enterprise may carry several tags: the total is the scope's, not the column's sum.
-        total, totals_label = figures(user=user, as_of=as_of, scope=scope), _("All enterprises in scope")
+        total = whole if whole is not None else figures(user=user, as_of=as_of, scope=scope)
+        totals_label = _("All enterprises in scope")
     else:
         total = combine((r.figures for r in rows if not r.separately_listed), as_of=as_of)
         totals_label = _("Total")
@@ -585,9 +587,10 @@ def _map_name(code: str) -> str:
 
 
 def dashboard(*, user: User, as_of: date, scope: Scope = IN_SCOPE) -> Dashboard:
-    now, before = change(user=user, as_of=as_of, scope=scope)
     step = period_step(scope)
+    # The trend's last two points are the day (or week) and the one before: the cards' change.
     points = series(user=user, start=as_of - step * (TREND_DAYS - 1), end=as_of, scope=scope)
+    now, before = points[-1], points[-2]
     projects, projects_before = project_change(user=user, as_of=as_of, scope=scope)
     level = ranking_level(user=user, scope=scope)
     key = key_enterprises(user=user, as_of=as_of, scope=scope)
@@ -613,7 +616,7 @@ def dashboard(*, user: User, as_of: date, scope: Scope = IN_SCOPE) -> Dashboard:
         ranking=table(user=user, as_of=as_of, scope=scope, by=level) if level else None,
         industries=table(user=user, as_of=as_of, scope=scope, by="industry"),
         parks=table(user=user, as_of=as_of, scope=scope, by="park"),
-        tags=table(user=user, as_of=as_of, scope=scope, by="tag"),
+        tags=table(user=user, as_of=as_of, scope=scope, by="tag", whole=now),
         key_enterprises=list(key[:KEY_ENTERPRISES_SHOWN]),
         key_enterprise_count=key.count(),
         project_list=list(
