@@ -417,6 +417,19 @@ def test_every_error_is_listed_by_row_and_column_and_nothing_is_saved(client, le
     assert list(DailyReport.objects.values_list("enterprise_id", flat=True)) == [good.pk]
 
 
+def test_the_preview_writes_nothing_anywhere(client, league, baotou_enterprise):
+    from django.apps import apps
+
+    models = [DailyReport, ReportVersion, *apps.get_app_config("analytics").get_models()]
+    before = {m.__name__: list(m.objects.values()) for m in models}
+    batch = preview(client, xlsx([HEADER, [baotou_enterprise.credit_code, "", "已复产", 100, 50, 50]]))
+    assert {m.__name__: list(m.objects.values()) for m in models} == before
+    decide(client, batch)
+    # The same comparison sees the commit: the report, its version and the figures rollup move.
+    changed = {m.__name__ for m in models if list(m.objects.values()) != before[m.__name__]}
+    assert {"DailyReport", "ReportVersion"} < changed
+
+
 def test_warnings_are_shown_and_saved_with_the_report(client, league, baotou_enterprise):
     file(baotou_enterprise, DAY - timedelta(days=1), on_duty=20, capacity_pct=Decimal(20))
     batch = preview(client, xlsx([HEADER, [baotou_enterprise.credit_code, "", "已复产", 100, 90, 150]]))
