@@ -42,8 +42,8 @@ FIRST_DAY = date(2020, 2, 3)
 SCALES = {
     # "smoke" only checks that the benchmark runs: `.venv/bin/python bench/peak.py smoke`.
     "smoke": {"baseline_seconds": 2, "real_rate_seconds": 5, "peak_seconds": 5, "two_server_reports": 300},
-    "quick": {"baseline_seconds": 6, "real_rate_seconds": 30, "peak_seconds": 30, "two_server_reports": 2757},
-    "full": {"baseline_seconds": 15, "real_rate_seconds": 600, "peak_seconds": 60, "two_server_reports": 2757 * 3},
+    "quick": {"baseline_seconds": 6, "real_rate_seconds": 30, "peak_seconds": 30, "two_server_reports": 1000},
+    "full": {"baseline_seconds": 15, "real_rate_seconds": 600, "peak_seconds": 60, "two_server_reports": 2757 * 2},
 }
 
 
@@ -102,9 +102,10 @@ class Result:
             f"{self.ok} answered 2xx in {self.seconds:.1f} s, errors {errors or 0}; "
             f"p50/p95/p99 {self.p(50)}/{self.p(95)}/{self.p(99)} ms"
         )
-        if self.cpu:
+        if self.cpu and self.ok:
             text += (
-                f"; CPU: servers+PostgreSQL {self.cpu.servers:.1f} s ({self.server_cpu_ms:.1f} ms a request), "
+                f"; CPU a request: gunicorn {self.cpu.app / self.ok * 1000:.1f} ms + PostgreSQL "
+                f"{self.cpu.db / self.ok * 1000:.1f} ms, "
                 f"client {self.cpu.client:.1f} s, other work on the machine {self.others_share:.0%}"
             )
         return text
@@ -227,7 +228,7 @@ class CpuMeter:
     process (the load client), and by everything else (other work sharing the machine)."""
 
     def __init__(self, server_pids):
-        self.server_pids = server_pids  # a callable: the pids of the gunicorn processes and their backends
+        self.server_pids = server_pids  # a callable: (gunicorn pids, their PostgreSQL backends' pids)
         self.tick = os.sysconf("SC_CLK_TCK")
 
     def _busy(self) -> float:
@@ -246,15 +247,23 @@ class CpuMeter:
         return total
 
     def __enter__(self):
-        self.pids = list(self.server_pids())
-        self.start = (time.monotonic(), self._busy(), self._pids_cpu(self.pids), time.process_time())
+        self.app_pids, self.db_pids = self.server_pids()
+        self.start = (
+            time.monotonic(),
+            self._busy(),
+            self._pids_cpu(self.app_pids),
+            self._pids_cpu(self.db_pids),
+            time.process_time(),
+        )
         return self
 
     def __exit__(self, *exc):
-        wall, busy, servers, client = self.start
+        wall, busy, app, db, client = self.start
         self.wall = time.monotonic() - wall
         self.machine = self._busy() - busy
-        self.servers = self._pids_cpu(self.pids) - servers
+        self.app = self._pids_cpu(self.app_pids) - app
+        self.db = self._pids_cpu(self.db_pids) - db
+        self.servers = self.app + self.db
         self.client = time.process_time() - client
         self.others = max(0.0, self.machine - self.servers - self.client)
         return False
@@ -376,7 +385,7 @@ class Servers:
             pids += [int(pid) for pid in (children.read_text().split() if children.exists() else [])]
         return pids
 
-    def pids(self) -> list[int]:
+    def pids(self) -> tuple[list[int], list[int]]:
         """gunicorn masters and workers, and the PostgreSQL backends serving the benchmark database."""
         from django.db import connection
 
@@ -385,7 +394,7 @@ class Servers:
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DATABASE]
             )
             backends = [pid for (pid,) in cursor.fetchall()]
-        return [p.pid for p in self.processes] + self.workers_pids() + backends
+        return [p.pid for p in self.processes] + self.workers_pids(), backends
 
     def worker_rss_mb(self) -> list[float]:
         sizes = []
