@@ -238,12 +238,4 @@ def _commit(request, batch: ImportBatch) -> None:
     batch.state = ImportBatch.State.COMMITTED
     batch.result = result.as_json()
     batch.save(update_fields=["state", "result"])
-    messages.success(
-        request,
-        _("Saved: %(created)d reports filed, %(updated)d updated, %(unchanged)d unchanged.")
-        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-    )
-    if result.failed:
-        messages.warning(
-            request, _("%(n)d rows could not be saved; see below.") % {"n": len({f["row"] for f in result.failed})}
-        )
+    # The page it redirects to shows the result and the rows that could not be saved.
