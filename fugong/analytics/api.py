@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from fugong.analytics import brief as briefs
 from fugong.analytics import selectors
@@ -21,6 +21,7 @@ class FigureQuery(Schema):
     industry: str = ""
     tag: str = ""
     duty: str = "daily"
+    above_scale: str = Field("", description="'' or 1: above-scale only (the headline's); 0: below scale; all: both")
 
 
 class FigureValues(Schema):

@@ -103,7 +103,7 @@ def area_name(*, user: User, scope: Scope, chinese: bool = True) -> str:
         area = Area.objects.get(code=code)
         return area.name if chinese else area.display_name
     if user.role == Role.WORKGROUP:
-        return user.work_group.name
+        return f"{user.work_group.name}联系盟市" if chinese else user.work_group.name
     if user.area_id and user.area.level != Area.Level.REGION:
         return user.area.name if chinese else user.area.display_name
     return "全区" if chinese else _("Whole region")

@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -230,3 +231,33 @@ def test_a_work_group_sees_its_leagues(client, picture):
     got = client.get(f"/api/v1/figures?{AS_OF}").json()
     assert [r["code"] for r in got["by_league"]] == ["150200"]
     assert client.get(f"/analytics/?{AS_OF}&league=152900").status_code == 404
+
+
+def test_weekly_dispatch_reads_the_weekly_reports(client, picture):
+    from fugong.analytics.tests.conftest import MONDAY
+    from fugong.areas.models import Park
+
+    park = Park.objects.get(name="包头铝业产业园区")
+    filed = make_enterprise(county="150202", name="包头园区周报企业", above_scale=False, park=park)
+    make_enterprise(county="150202", name="包头园区未报企业", above_scale=False, park=park)
+    file(services.WEEKLY, filed, MONDAY, daily(PR, 40, "60"))
+    as_region(client, picture)
+    weekly = f"{AS_OF}&duty=weekly&above_scale=all"
+    got = client.get(f"/api/v1/figures?{weekly}").json()
+    assert (got["enterprises"], got["production_resumed"], got["on_duty"], got["filed"]) == (2, 1, 40, 1)
+    drill = client.get(f"/analytics/drill/?{weekly}&measure=production_resumed")
+    assert [e.name for e in drill.context["page"]] == ["包头园区周报企业"]
+    response = client.get(f"/analytics/?{weekly}")
+    board = response.context["board"]
+    assert board.previous_day == DAY - timedelta(days=7)
+    assert board.trend[-2].day == DAY - timedelta(days=7)
+    assert "当周应报企业2户，已报1户" in client.get(f"/api/v1/brief?{weekly}").json()["text"]
+
+
+def test_the_project_cards_open_the_projects_behind_them(client, picture):
+    as_region(client, picture)
+    html = client.get(f"/analytics/?{AS_OF}").text
+    assert "/analytics/projects/?as_of=2020-02-22&amp;measure=projects_started" in html
+    filed = client.get(f"/analytics/projects/?{AS_OF}&measure=projects_filed").context["rows"]
+    assert [(p.name, invested) for p, invested in filed] == [("包头稀土新材料项目", Decimal("120.50"))]
+    assert client.get(f"/analytics/projects/?{AS_OF}&measure=nothing").status_code == 404
