@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -119,8 +119,17 @@ def _normal(kind: Kind, values: dict) -> dict:
     if "capacity_pct" in out and out["capacity_pct"] is not None:
         out["capacity_pct"] = Decimal(str(out["capacity_pct"]))
     if "investment_week" in out and out["investment_week"] is not None:
-        out["investment_week"] = Decimal(str(out["investment_week"])).quantize(Decimal("0.01"))
+        out["investment_week"] = _cents(Decimal(str(out["investment_week"])))
     return out
+
+
+def _cents(value: Decimal) -> Decimal:
+    """Two places when that loses nothing; otherwise as given, for the checks to refuse."""
+    try:
+        cents = value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than any sum of money
+        return value
+    return cents if cents == value else value
 
 
 def _stored(kind: Kind, report) -> dict:

@@ -17,6 +17,10 @@ JUMP_RATIO = Decimal("0.5")
 # Identical figures for this many reports in a row are flagged as possibly copied forward.
 UNCHANGED_REPORTS = 7
 MAX_CAPACITY = Decimal(200)
+# Beyond any one enterprise or site; the limits also keep figures inside the database's columns,
+# so an absurd number is refused with a reason instead of failing the save.
+MAX_HEADCOUNT = 1_000_000
+MAX_INVESTMENT_WEEK = Decimal(100_000_000)  # 10k yuan: a trillion yuan in one week
 
 
 @dataclass
@@ -40,6 +44,10 @@ def _period_errors(checked: Checked, *, period: date, today: date, locked: bool,
         checked.error(
             "date", _("The reports of %(day)s are locked by the league; ask it to unlock first.") % {"day": period}
         )
+
+
+def _implausible(limit) -> str:
+    return _("More than %(limit)s: not a plausible figure; check the unit and the digits.") % {"limit": f"{limit:,}"}
 
 
 def _moved(before, after) -> bool:
@@ -70,6 +78,8 @@ def check_report(
             checked.error(name, _("This figure is required."))
         elif value < 0:
             checked.error(name, _("This figure cannot be negative."))
+        elif name != "capacity_pct" and value > MAX_HEADCOUNT:
+            checked.error(name, _implausible(MAX_HEADCOUNT))
     if checked.errors.keys() & {"employees", "on_duty", "capacity_pct"}:
         return checked
     if employees == 0:
@@ -81,7 +91,7 @@ def check_report(
         )
     if capacity > MAX_CAPACITY:
         checked.error("capacity_pct", _("Capacity recovery must be between 0 and 200%."))
-    if capacity != capacity.quantize(Decimal("0.1")):
+    elif capacity != capacity.quantize(Decimal("0.1")):
         checked.error("capacity_pct", _("Give capacity recovery to at most one decimal place."))
     if status == Status.NOT_RESUMED:
         if on_duty > 0:
@@ -145,12 +155,20 @@ def check_project_report(
     status, workers, investment = (values.get(k) for k in ("status", "workers_on_site", "investment_week"))
     if status not in ProjectStatus.values:
         checked.error("status", _("Choose a status: not started, started or resumed."))
-    for name, value in (("workers_on_site", workers), ("investment_week", investment)):
+    for name, value, limit in (
+        ("workers_on_site", workers, MAX_HEADCOUNT),
+        ("investment_week", investment, MAX_INVESTMENT_WEEK),
+    ):
         if value is None:
             checked.error(name, _("This figure is required."))
         elif value < 0:
             checked.error(name, _("This figure cannot be negative."))
+        elif value > limit:
+            checked.error(name, _implausible(limit))
     if checked.errors:
+        return checked
+    if investment != investment.quantize(Decimal("0.01")):
+        checked.error("investment_week", _("Give the investment to at most two decimal places (10k yuan)."))
         return checked
     if status == ProjectStatus.NOT_STARTED and workers > 0:
         checked.error("workers_on_site", _("A project that has not started has no workers on site."))

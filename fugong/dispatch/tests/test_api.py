@@ -290,3 +290,14 @@ def test_bulk_items_are_checked_one_by_one_not_all_or_nothing(api, users, baotou
     assert [r["result"] for r in body["results"]] == ["refused", "created"]
     assert "date" in body["results"][0]["errors"]
     assert DailyReport.objects.get().date.isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"employees": 3_000_000_000}, "employees"), ({"capacity_pct": "1E+30"}, "capacity_pct")],
+)
+def test_an_absurd_figure_is_refused_with_a_reason_not_a_server_error(api, users, baotou_enterprise, overrides, field):
+    url = f"/api/v1/reports/daily/{baotou_enterprise.credit_code}/{yesterday()}"
+    response = api(users[Role.ENTERPRISE], "put", url, {**BODY, **overrides})
+    assert response.status_code == 400 and set(response.json()["error"]) == {field}
+    assert not DailyReport.objects.exists()

@@ -98,6 +98,9 @@ ENTERPRISE_ERRORS = {
     "work resumed has someone on duty": ({"status": "work_resumed", "on_duty": 0, "capacity_pct": 0}, {"on_duty"}),
     "production resumed has capacity": ({"capacity_pct": 0}, {"capacity_pct"}),
     "note at most 500 characters": ({"note": "字" * 501}, {"note"}),
+    "a plausible headcount": ({"employees": 3_000_000_000, "on_duty": 10}, {"employees"}),
+    "a plausible number on duty": ({"employees": 10**30, "on_duty": 10**30}, {"employees", "on_duty"}),
+    "capacity far out of range": ({"capacity_pct": D("1E+30")}, {"capacity_pct"}),
 }
 
 
@@ -363,6 +366,9 @@ PROJECT_ERRORS = {
     "workers not negative": ({"workers_on_site": -1}, {"workers_on_site"}),
     "investment not negative": ({"investment_week": D("-0.01")}, {"investment_week"}),
     "not started has nobody on site": ({"status": "not_started", "workers_on_site": 3}, {"workers_on_site"}),
+    "a plausible number of workers": ({"workers_on_site": 3_000_000_000}, {"workers_on_site"}),
+    "a plausible investment": ({"investment_week": D("1E+30")}, {"investment_week"}),
+    "investment to two decimals": ({"investment_week": D("12.345")}, {"investment_week"}),
 }
 
 
@@ -408,8 +414,9 @@ def test_a_project_report_warns_and_is_accepted(before, after, codes):
 
 def test_investment_is_stored_to_two_decimals():
     key_project = project("包头新项目", "150203")
-    outcome = save(services.PROJECT, key_project, MONDAY, project_figures(investment_week=D("12.344")))
-    assert ProjectReport.objects.get(pk=outcome.report.pk).investment_week == D("12.34")
+    outcome = save(services.PROJECT, key_project, MONDAY, project_figures(investment_week=D("12.3")))
+    assert outcome.report.investment_week == D("12.30")
+    assert ProjectReport.objects.get(pk=outcome.report.pk).investment_week == D("12.30")
 
 
 # §4 Deadlines and late reports ---------------------------------------------------------------------
