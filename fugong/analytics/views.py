@@ -21,6 +21,7 @@ from fugong.analytics.figures import Scope
 from fugong.core import access
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
+from fugong.enterprises.selectors import search_q
 
 DRILL_PAGE_SIZE = 100
 MAP_KPIS = ["resumption_rate", "on_duty_rate", "capacity_recovery", "reporting_rate", "production_resumed", "on_duty"]
@@ -109,8 +110,6 @@ def drill(request):
     rows = selectors.drill_rows(user=request.user, as_of=as_of, scope=scope, measure=measure)
     search = request.GET.get("q", "").strip()
     if search:
-        from fugong.enterprises.selectors import search_q
-
         rows = rows.filter(search_q(search))
     totals = selectors.drill_totals(rows)
     label = selectors.scope_label(user=request.user, scope=scope)
