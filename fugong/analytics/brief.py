@@ -19,8 +19,9 @@ from fugong.accounts.models import User
 from fugong.analytics import selectors
 from fugong.analytics.figures import Figures, Scope, breakdown, change, figures
 from fugong.analytics.selectors import IN_SCOPE
+from fugong.areas.models import Area
 from fugong.dispatch.models import PeriodType
-from fugong.enterprises.models import Tag
+from fugong.enterprises.models import Industry, Tag
 
 
 def rate_text(value: Decimal | None) -> str:
@@ -159,7 +160,7 @@ def areas(ctx: BriefContext) -> Section | None:
         return None
     table = selectors.table(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope, by=level)
     # The brief names areas in Chinese whatever the interface language.
-    names = dict(selectors.Area.objects.filter(code__in=[r.code for r in table.rows]).values_list("code", "name"))
+    names = dict(Area.objects.filter(code__in=[r.code for r in table.rows]).values_list("code", "name"))
     main = [r for r in table.rows if not r.separately_listed and r.row.figures.enterprises]
     if not main:
         return None
@@ -182,7 +183,7 @@ def industries(ctx: BriefContext) -> Section | None:
     if not rows:
         return None
     rows.sort(key=lambda r: (-r.figures.enterprises, r.code))
-    names = dict(selectors.Industry.objects.filter(code__in=[r.code for r in rows]).values_list("code", "name"))
+    names = dict(Industry.objects.filter(code__in=[r.code for r in rows]).values_list("code", "name"))
     listed = "；".join(
         f"{names.get(r.code, r.name)}{r.figures.enterprises}户、复产{r.figures.production_resumed}户，"
         f"复产率{rate_text(r.figures.resumption_rate)}%"
