@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from fugong.accounts.models import User
 from fugong.core import access
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, State, Target
+from fugong.problems.selectors import in_scope
 
 
 @dataclass
@@ -89,11 +90,9 @@ class ReferralStats:
     by_outcome: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def referral_stats(*, user: User, as_of: date, scope: str | None = None) -> ReferralStats:
+def referral_stats(*, user: User, as_of: date, scope=None) -> ReferralStats:
     """Counts and amounts of what was referred by a day; the state is the one recorded now."""
-    qs = access.visible_referrals(user).filter(referred_on__lte=as_of)
-    if scope and scope != "150000":
-        qs = qs.filter(Q(league_id=scope) | Q(county_id=scope))
+    qs = in_scope(access.visible_referrals(user).filter(referred_on__lte=as_of), scope)
     rows = qs.values_list(
         "league_id",
         "league__name",
@@ -134,7 +133,7 @@ def _amount(value: Decimal) -> str:
     return f"{value:,.0f}" if value < 10000 else f"{value / 10000:.2f}".rstrip("0").rstrip(".") + "亿"
 
 
-def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[str]:
+def brief_lines(*, user: User, as_of: date, scope=None) -> list[str]:
     """Sentences for the brief, in its house style: enterprises counted once, in 户; full-width punctuation.
 
     An enterprise referred to the platform and then to a bank is one enterprise; amounts add up over referrals.
@@ -143,9 +142,7 @@ def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[st
     t = stats.total
     if not t.total:
         return []
-    qs = access.visible_referrals(user).filter(referred_on__lte=as_of)
-    if scope and scope != "150000":
-        qs = qs.filter(Q(league_id=scope) | Q(county_id=scope))
+    qs = in_scope(access.visible_referrals(user).filter(referred_on__lte=as_of), scope)
 
     def enterprises(q) -> int:
         return q.values("enterprise_id").distinct().count()
@@ -158,3 +155,11 @@ def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[st
     line += f"；已获批{funded}户、金额{_amount(t.approved_amount)}万元"
     line += f"，已放款{enterprises(qs.filter(state=State.DISBURSED))}户、金额{_amount(t.disbursed_amount)}万元。"
     return [line.replace("亿万元", "亿元")]
+
+
+def brief_section(ctx):
+    """The brief's section on financing referrals (registered with analytics.brief by FinanceConfig.ready)."""
+    from fugong.analytics.brief import Section
+
+    lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    return Section("financing", "融资对接情况", "".join(lines)) if lines else None

@@ -131,11 +131,23 @@ class ProblemStats:
     by_state: dict[str, int]
 
 
-def problem_stats(*, user: User, as_of: date, scope: str | None = None) -> ProblemStats:
+def scope_code(scope) -> str:
+    """An area code from a code, None, or a scope object with `county` and `league` (analytics.figures.Scope)."""
+    if scope is None or isinstance(scope, str):
+        return scope or ""
+    return getattr(scope, "county", "") or getattr(scope, "league", "") or ""
+
+
+def in_scope(qs, scope):
+    code = scope_code(scope)
+    if code and code != "150000":
+        qs = qs.filter(Q(league_id=code) | Q(county_id=code))
+    return qs
+
+
+def problem_stats(*, user: User, as_of: date, scope=None) -> ProblemStats:
     """Figures as of a day: what was raised by then, resolved by then, open past its deadline on that day."""
-    qs = access.visible_problems(user).filter(raised_on__lte=as_of)
-    if scope and scope != "150000":
-        qs = qs.filter(Q(league_id=scope) | Q(county_id=scope))
+    qs = in_scope(access.visible_problems(user).filter(raised_on__lte=as_of), scope)
     # The enterprise's verdicts: each reopening counts as one "not satisfied", as does a final no.
     reopened = Count("timeline", filter=Q(timeline__action="reopen", timeline__at__date__lte=as_of))
     rows = qs.annotate(reopened=reopened).values_list(
@@ -198,7 +210,7 @@ def _rate(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[str]:
+def brief_lines(*, user: User, as_of: date, scope=None) -> list[str]:
     """Sentences for the brief, in its house style: counts in 件, full-width punctuation."""
     stats = problem_stats(user=user, as_of=as_of, scope=scope)
     t = stats.total
@@ -211,3 +223,11 @@ def brief_lines(*, user: User, as_of: date, scope: str | None = None) -> list[st
     top = sorted(stats.by_category, key=lambda r: -r.raised)[:3]
     lines.append("问题主要集中在" + "、".join(f"{data.CATEGORY_ZH[r.key]}（{r.raised}件）" for r in top) + "。")
     return lines
+
+
+def brief_section(ctx):
+    """The brief's section on problems (registered with analytics.brief by ProblemsConfig.ready)."""
+    from fugong.analytics.brief import Section
+
+    lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    return Section("problem_ledger", "问题诉求办理情况", "".join(lines)) if lines else None

@@ -277,3 +277,24 @@ def test_satisfaction_counts_each_reopening_as_a_no(users, baotou_enterprise):
     services.problem_move(actor=enterprise, problem=problem, action="confirm", on=date(2020, 2, 12))
     total = selectors.problem_stats(user=users[Role.REGION], as_of=timezone.localdate()).total
     assert (total.rated, total.satisfied, total.satisfaction, total.median_days) == (2, 1, 50.0, 2)
+
+
+def test_the_work_brief_carries_the_problems_and_referrals(users, baotou_enterprise, ordos_enterprise):
+    from fugong.analytics import brief
+    from fugong.analytics.figures import Scope
+    from fugong.problems.tests.factories import make_referral
+
+    make_problem(baotou_enterprise, raised_on=date(2020, 2, 10))
+    make_problem(ordos_enterprise, category="labour", raised_on=date(2020, 2, 20))
+    make_referral(baotou_enterprise, referred_on=date(2020, 2, 20))
+    written = brief.brief(user=users[Role.REGION], as_of=date(2020, 2, 22))
+    keys = [s.key for s in written.sections]
+    assert keys.index("problem_ledger") + 1 == keys.index("financing") < keys.index("reporting")
+    expected = "问题诉求办理情况。截至2月22日，企业反映复工复产问题2件，已解决0件，解决率0%；超期未办结1件。"
+    assert expected in written.text
+    assert "融资对接情况。累计推荐融资企业1户；" in written.text
+    # Scoped to Ordos: its problem only, and no referral to speak of.
+    ordos = brief.brief(user=users[Role.REGION], as_of=date(2020, 2, 22), scope=Scope(league="150600"))
+    assert "企业反映复工复产问题1件" in ordos.text and "financing" not in [s.key for s in ordos.sections]
+    # The league official's brief stays in the league.
+    assert "问题1件" in brief.brief(user=users[Role.LEAGUE], as_of=date(2020, 2, 22)).text
