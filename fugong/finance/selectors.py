@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from fugong.accounts.models import User
 from fugong.core import access
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, State, Target
-from fugong.problems.selectors import in_scope
+from fugong.problems.selectors import in_scope, league_names
 
 
 @dataclass
@@ -120,6 +120,7 @@ def referral_stats(*, user: User, as_of: date, scope=None) -> ReferralStats:
                 tally.approved_amount += approved or 0
             if state == State.DISBURSED:
                 tally.disbursed_amount += disbursed or 0
+    league_names(leagues.values())
     return ReferralStats(
         as_of=as_of,
         total=total,

@@ -195,6 +195,7 @@ def problem_stats(*, user: User, as_of: date, scope=None) -> ProblemStats:
                 row.rated += 1
                 row.satisfied += bool(satisfied)
     order = {code: i for i, code in enumerate(Category.values)}
+    league_names(groups["league"].values())
     return ProblemStats(
         as_of=as_of,
         total=total,
@@ -203,6 +204,17 @@ def problem_stats(*, user: User, as_of: date, scope=None) -> ProblemStats:
         by_department=sorted(groups["department"].values(), key=lambda r: (-r.raised, r.label)),
         by_state=dict(by_state),
     )
+
+
+def league_names(rows) -> None:
+    """League labels in the reader's language (Area.display_name), one query for all rows."""
+    from fugong.areas.models import Area
+
+    rows = list(rows)
+    areas = {a.code: a for a in Area.objects.filter(code__in=[r.key for r in rows])}
+    for row in rows:
+        if row.key in areas:
+            row.label = areas[row.key].display_name
 
 
 def _rate(value: float) -> str:
