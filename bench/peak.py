@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -593,6 +594,7 @@ def run(scale: str) -> list[dict]:
     size = SCALES[scale]
     url = use_postgres(DATABASE)
     os.environ["DEBUG"] = "0"  # this process profiles requests too: no query log
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic for the API
     setup_django()
     filers = prepare()
     cores = os.cpu_count() or 1
@@ -646,17 +648,21 @@ def run(scale: str) -> list[dict]:
         results.append(national)
         workers_rss = one.worker_rss_mb()
 
-    n2 = size["two_server_reports"]
-    comparisons = {}
+    # One server against two, twice in alternation (1, 2, 1, 2), the better of each kept: other work on a
+    # shared machine comes and goes, and alternating keeps it from favouring one side.
+    n2 = size["two_server_reports"] // 2
+    comparisons: dict[str, Result] = {}
     for label, count, workers in (
         (f"one server x{cores} workers", 1, cores),
         (f"two servers x{cores} workers", 2, cores),
         ("one server x1 worker", 1, 1),
         ("two servers x1 worker", 2, 1),
-    ):
+    ) * 2:
         with serve(count, workers) as servers:
-            comparisons[label] = load(f"{label}, {n2} PUTs", reports(n2), servers, concurrency=8 * count)
-            results.append(comparisons[label])
+            result = load(f"{label}, {n2} PUTs", reports(n2), servers, concurrency=8 * count)
+        results.append(result)
+        if label not in comparisons or result.throughput > comparisons[label].throughput:
+            comparisons[label] = result
     one_full, two_full, one_small, two_small = comparisons.values()
 
     counts = check_counts(results)
@@ -737,8 +743,8 @@ def run(scale: str) -> list[dict]:
             "ratio",
             target=">= 1.2",
             baseline=round(one_small.throughput),
-            note=f"{two_small.throughput:.0f} vs {one_small.throughput:.0f} reports/s: the second server adds "
-            "capacity while a core is free",
+            note=f"{two_small.throughput:.0f} vs {one_small.throughput:.0f} reports/s, the better of two "
+            "alternating runs each: the second server adds capacity while a core is free",
         ),
         row(
             "reports lost or duplicated after all runs",

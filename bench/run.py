@@ -133,7 +133,7 @@ def markdown(report: dict) -> str:
         "# Benchmarks",
         "",
         f"Written by `make bench{' SCALE=full' if report['scale'] == 'full' else ''}` (bench/run.py, scale "
-        f"**{report['scale']}**) on {m['date']}, commit `{m['commit']}`, in {report['seconds'] / 60:.1f} minutes. "
+        f"**{report['scale']}**) on {m['date']}, commit {m['commit']}, in {report['seconds'] / 60:.1f} minutes. "
         "Each figure beside its target and the baseline measured in the same run; how they are measured: "
         "[bench/README.md](bench/README.md); what they mean for the deployment: "
         "[docs/scaling.md](docs/scaling.md). Do not edit by hand: run the benchmarks again.",
@@ -149,7 +149,9 @@ def markdown(report: dict) -> str:
         mine = [r for r in rows if r["module"] == name]
         title = first_line(name)
         lines += [f"## {name}: {title}" if title else f"## {name}", ""]
-        lines += [f"{info['seconds']:.0f} s." + (f" **Failed:** {_cell(info['error'])}" if not info["ok"] else ""), ""]
+        carried = f" Carried over from the run of {info['carried']}." if info.get("carried") else ""
+        failed = f" **Failed:** {_cell(info['error'])}" if not info["ok"] else ""
+        lines += [f"{info['seconds']:.0f} s.{carried}{failed}", ""]
         lines += ["| figure | value | unit | target | baseline | result |", "|---|---:|---|---|---:|---|"]
         for r in mine:
             result = {"pass": "pass", "miss": "**miss**", "failed": "**failed**"}.get(r["result"], "")
@@ -162,6 +164,25 @@ def markdown(report: dict) -> str:
             lines += [""] + [f"- {_cell(r['name'])}: {_cell(r['note'])}" for r in notes]
         lines.append("")
     return "\n".join(lines)
+
+
+def carry_over(scale: str, names: list[str], rows: list[dict], modules: dict) -> tuple[list[dict], dict]:
+    path = RESULTS / "latest.json"
+    if not path.exists():
+        return rows, modules
+    last = json.loads(path.read_text(encoding="utf-8"))
+    if last.get("scale") != scale:
+        return rows, modules
+    merged_rows, merged_modules = [], {}
+    for name in [*last["modules"], *(n for n in names if n not in last["modules"])]:
+        if name in names:
+            merged_modules[name] = modules[name]
+            merged_rows += [r for r in rows if r["module"] == name]
+        else:
+            info = last["modules"][name]
+            merged_modules[name] = {**info, "carried": info.get("carried") or last["machine"]["date"]}
+            merged_rows += [r for r in last["rows"] if r["module"] == name]
+    return merged_rows, merged_modules
 
 
 def main() -> int:
@@ -187,6 +208,9 @@ def main() -> int:
         modules[name] = info
         for r in found:
             rows.append({**r, "module": name, "result": verdict(r)})
+    if args.only:
+        # The modules not run keep their rows from the last run of the same scale, marked as carried over.
+        rows, modules = carry_over(args.scale, names, rows, modules)
     report = {
         "scale": args.scale,
         "machine": facts,
