@@ -135,13 +135,25 @@ def scoped_enterprises(*, user: User, scope: Scope) -> QuerySet[Enterprise]:
     return qs.filter(duty).order_by()
 
 
-GROUPS = {"": "''", "league": "e.league_id", "county": "e.county_id", "industry": "e.industry_id", "park": "e.park_id"}
+GROUPS = {
+    "": "CAST('' AS TEXT)",
+    "league": "e.league_id",
+    "county": "e.county_id",
+    "industry": "e.industry_id",
+    "park": "e.park_id",
+}
 
 
-def _aggregate(*, user: User, as_of: date, scope: Scope, by: str = "") -> dict[str, Figures]:
-    """The figures per group: from the rollup where it can answer, else from the raw reports (the same numbers)."""
-    fast = _from_rollup(user=user, as_of=as_of, scope=scope, by=by)
-    return fast if fast is not None else _from_reports(user=user, as_of=as_of, scope=scope, by=by)
+def _aggregate(
+    *, user: User, as_of: date, scope: Scope, by: str = "", counties: list[str] | None = None
+) -> dict[str, Figures]:
+    """The figures per group: from the rollup where it can answer, else from the raw reports (the same numbers).
+
+    `counties` narrows the scope to those counties (the separately listed cities of the league breakdown)."""
+    fast = _from_rollup(user=user, as_of=as_of, scope=scope, by=by, counties=counties)
+    if fast is not None:
+        return fast
+    return _from_reports(user=user, as_of=as_of, scope=scope, by=by, counties=counties)
 
 
 # The roles whose view is exactly access.area_scope over enterprises (an enterprise sees itself alone).
@@ -149,16 +161,19 @@ AREA_ROLES = (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP)
 ROLLUP_GROUPS = {"": "", "league": "league_id", "county": "county_id", "industry": "industry_id"}
 
 
-def _from_rollup(*, user: User, as_of: date, scope: Scope, by: str) -> dict[str, Figures] | None:
-    """None when the rollup cannot answer: park or tag scopes and breakdowns, other roles, rollup not ready."""
+def _rollup_keys(*, user: User, scope: Scope, by: str, counties: list[str] | None = None):
+    """The rollup keys of a scope as (sql, params); None when the rollup cannot answer (park or tag scopes and
+    breakdowns, roles other than area officials, rollup not ready); () when nothing is in scope."""
     if scope.park or scope.tag or by not in ROLLUP_GROUPS or not user.is_authenticated or user.role not in AREA_ROLES:
         return None
     if not rollup.readable(scope.duty):
         return None
     area = access.area_scope(user)
     if area is None:
-        return {}
+        return ()
     keys = RollupKey.objects.filter(area, kind=scope.duty)
+    if counties is not None:
+        keys = keys.filter(county_id__in=counties)
     if scope.above_scale is not None:
         keys = keys.filter(above_scale=scope.above_scale)
     if scope.league:
@@ -172,33 +187,48 @@ def _from_rollup(*, user: User, as_of: date, scope: Scope, by: str) -> dict[str,
     else:
         keys = keys.filter(industry_id="")  # the coarse grain: every industry of a county
     try:
-        keys_sql, keys_params = keys.values("id").query.sql_with_params()
+        return keys.values("id").query.sql_with_params()
     except EmptyResultSet:
-        return {}
+        return ()
+
+
+def _from_totals(as_of: date, totals) -> Figures:
+    n, prod, work, employees, on_duty, weighted, output, filed, late, fresh, never = (int(v or 0) for v in totals)
+    return Figures(
+        as_of=as_of, enterprises=n, production_resumed=prod, work_resumed=work, employees=employees, on_duty=on_duty,
+        capacity_weighted=Decimal(weighted) / 1000, normal_output=Decimal(output) / 100, due=n, filed=filed,
+        filed_late=late, stale=n - never - fresh, never_reported=never,
+    )  # fmt: skip
+
+
+def _from_rollup(
+    *, user: User, as_of: date, scope: Scope, by: str, counties: list[str] | None = None
+) -> dict[str, Figures] | None:
+    """The figures from the rollup; None when it cannot answer them."""
+    keys = _rollup_keys(user=user, scope=scope, by=by, counties=counties)
+    if not keys:
+        return None if keys is None else {}
     period = week_start(as_of) if scope.duty == PeriodType.WEEKLY else as_of
     rows = rollup.aggregate(
-        kind=scope.duty, as_of_period=period, keys_sql=keys_sql, keys_params=keys_params, group=ROLLUP_GROUPS[by]
+        kind=scope.duty, as_of_period=period, keys_sql=keys[0], keys_params=keys[1], group=ROLLUP_GROUPS[by]
     )
-    out = {}
-    for k, n, prod, work, employees, on_duty, weighted, output, filed, late, fresh, never in rows:
-        out[str(k) if k is not None else ""] = Figures(
-            as_of=as_of, enterprises=int(n), production_resumed=int(prod), work_resumed=int(work),
-            employees=int(employees), on_duty=int(on_duty), capacity_weighted=Decimal(int(weighted)) / 1000,
-            normal_output=Decimal(int(output)) / 100, due=int(n), filed=int(filed), filed_late=int(late),
-            stale=int(n) - int(never) - int(fresh), never_reported=int(never),
-        )  # fmt: skip
-    return out
+    return {str(k) if k is not None else "": _from_totals(as_of, totals) for k, *totals in rows}
 
 
-def _from_reports(*, user: User, as_of: date, scope: Scope, by: str = "") -> dict[str, Figures]:
+def _from_reports(
+    *, user: User, as_of: date, scope: Scope, by: str = "", counties: list[str] | None = None
+) -> dict[str, Figures]:
     """The straightforward query over raw reports: the fallback, and the baseline the rollup is checked against."""
     weekly = scope.duty == PeriodType.WEEKLY
     model = WeeklyReport if weekly else DailyReport
     period_col = "week" if weekly else "date"
     period = week_start(as_of) if weekly else as_of
     stale_days = Deadline.for_type(scope.duty).stale_after_days * (7 if weekly else 1)
+    enterprises = scoped_enterprises(user=user, scope=scope)
+    if counties is not None:
+        enterprises = enterprises.filter(county_id__in=counties)
     try:
-        ids_sql, ids_params = scoped_enterprises(user=user, scope=scope).values("id").query.sql_with_params()
+        ids_sql, ids_params = enterprises.values("id").query.sql_with_params()
     except EmptyResultSet:  # nothing in scope: the query would match nothing
         return {}
     table, quote = model._meta.db_table, connection.ops.quote_name
@@ -270,8 +300,10 @@ def breakdown(*, user: User, as_of: date, scope: Scope = Scope(), by: str = "lea
     rows = [Row(code, names.get(code, code), f) for code, f in found.items()]
     rows.sort(key=lambda r: r.code)
     if by == "league":
-        counties = _aggregate(user=user, as_of=as_of, scope=scope, by="county")
-        for area in Area.objects.filter(separately_listed=True).order_by("code"):
+        listed = list(Area.objects.filter(separately_listed=True).order_by("code"))
+        codes = [a.code for a in listed]
+        counties = _aggregate(user=user, as_of=as_of, scope=scope, by="county", counties=codes) if codes else {}
+        for area in listed:
             if area.code in counties:
                 rows.append(Row(area.code, area.display_name, counties[area.code], separately_listed=True))
     return rows
@@ -293,6 +325,17 @@ def _names(by: str, codes) -> dict[str, str]:
 
 def series(*, user: User, start: date, end: date, scope: Scope = Scope()) -> list[Figures]:
     step = timedelta(days=7 if scope.duty == PeriodType.WEEKLY else 1)
+    days = []
+    while start + step * len(days) <= end:
+        days.append(start + step * len(days))
+    keys = _rollup_keys(user=user, scope=scope, by="") if days else None
+    if keys == ():
+        return [Figures(as_of=day) for day in days]
+    if keys is not None:  # one read of the rollup for the whole range
+        weekly = scope.duty == PeriodType.WEEKLY
+        periods = [week_start(day) if weekly else day for day in days]
+        totals = rollup.series(periods=periods, keys_sql=keys[0], keys_params=keys[1])
+        return [_from_totals(day, t) if t[0] else Figures(as_of=day) for day, t in zip(days, totals, strict=True)]
     out, day = [], start
     while day <= end:
         out.append(figures(user=user, as_of=day, scope=scope))

@@ -435,7 +435,7 @@ def aggregate(*, kind: str, as_of_period: date, keys_sql: str, keys_params, grou
     """Totals as of a period per group ('' or a key column), over the keys the subquery selects."""
     quote = connection.ops.quote_name
     key_table, day_table = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
-    column = f"k.{quote(group)}" if group else "''"
+    column = f"k.{quote(group)}" if group else "CAST('' AS TEXT)"  # PostgreSQL refuses GROUP BY ''
     sums = ", ".join(f"SUM(c.{quote(name)})" for name in TOTALS)
     sql = f"""
         SELECT {column}, {sums}
@@ -449,6 +449,32 @@ def aggregate(*, kind: str, as_of_period: date, keys_sql: str, keys_params, grou
     with connection.cursor() as cursor:
         cursor.execute(sql, [as_of_period, *keys_params])
         return cursor.fetchall()
+
+
+def series(*, periods: list[date], keys_sql: str, keys_params) -> list[list[int]]:
+    """The totals as of each period (ascending), over the keys the subquery selects, in one read."""
+    quote = connection.ops.quote_name
+    cols = ", ".join(f"c.{quote(name)}" for name in TOTALS)
+    sql = f"""SELECT c.key_id, c.day, {cols} FROM {quote(RollupDay._meta.db_table)} c
+              WHERE c.key_id IN ({keys_sql}) AND c.day <= %s ORDER BY c.key_id, c.day"""  # noqa: S608
+    steps: dict = defaultdict(lambda: [0] * N)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys_params, periods[-1]])
+        last_key, last = None, [0] * N
+        for key_id, day, *values in cursor.fetchall():
+            if key_id != last_key:
+                last_key, last = key_id, [0] * N
+            acc = steps[day if isinstance(day, date) else date.fromisoformat(day)]
+            for i in range(N):
+                acc[i] += values[i] - last[i]
+            last = values
+    out, running, ordered, j = [], [0] * N, sorted(steps.items()), 0
+    for period in periods:
+        while j < len(ordered) and ordered[j][0] <= period:
+            running = [a + b for a, b in zip(running, ordered[j][1], strict=True)]
+            j += 1
+        out.append(running)
+    return out
 
 
 # Bulk: clear, rebuild.
@@ -492,8 +518,14 @@ def rebuild() -> dict[str, int]:
     duty = f"CASE WHEN e.above_scale OR {leader} THEN 'daily' WHEN e.park_id IS NOT NULL THEN 'weekly' ELSE '' END"
     cols = ", ".join(quote(name) for name in TOTALS)
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (RollupState, RollupDay, RollupMember, RollupKey):
-            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # sorts and hashes of millions of rows, in memory
+        tables = [quote(model._meta.db_table) for model in (RollupState, RollupDay, RollupMember, RollupKey)]
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")  # no dead rows for the inserts below to wade through
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute("DROP TABLE IF EXISTS rollup_source")
         cursor.execute(
             f"""CREATE TEMPORARY TABLE rollup_source AS
@@ -522,12 +554,12 @@ def rebuild() -> dict[str, int]:
         # Step changes per fine key and day: the registry at BEGIN, then each report's steps, grouped first by
         # (key, report day, next report day) so that 24 million reports make a few million groups.
         cursor.execute("DROP TABLE IF EXISTS rollup_delta")
+        columns = ", ".join(f"{name} BIGINT" for name in TOTALS)
+        cursor.execute(f"CREATE TEMPORARY TABLE rollup_delta (fk BIGINT, ck BIGINT, day DATE, {columns})")
         cursor.execute(
-            f"""CREATE TEMPORARY TABLE rollup_delta AS
-                SELECT fine_key_id AS fk, coarse_key_id AS ck, %s AS day, COUNT(*) AS enterprises,
-                       0 AS production_resumed, 0 AS work_resumed, SUM(employees) AS employees, 0 AS on_duty,
-                       0 AS capacity_weighted, SUM(normal_output) AS normal_output, 0 AS filed, 0 AS filed_late,
-                       0 AS fresh, COUNT(*) AS never_reported
+            f"""INSERT INTO rollup_delta
+                SELECT fine_key_id, coarse_key_id, %s, COUNT(*), 0, 0, SUM(employees), 0, 0, SUM(normal_output),
+                       0, 0, 0, COUNT(*)
                 FROM {mem_t} WHERE kind <> '' GROUP BY fine_key_id, coarse_key_id""",  # noqa: S608
             [BEGIN],
         )
@@ -556,6 +588,7 @@ def rebuild() -> dict[str, int]:
             fresh_end = f"CASE WHEN nxt IS NOT NULL AND nxt < {stale_at} THEN nxt ELSE {stale_at} END"
             cursor.execute("DROP TABLE IF EXISTS rollup_grouped")
             cursor.execute(f"CREATE TEMPORARY TABLE rollup_grouped AS {grouped}")
+            cursor.execute("ANALYZE rollup_grouped")
             for select in (
                 # On the report day: its values, filed, late, fresh; the first report ends "never reported".
                 "fk, ck, d, 0, prod, work, emp - first_emp, duty, w, 0, cnt, late, cnt, -first_cnt FROM rollup_grouped",
@@ -569,12 +602,14 @@ def rebuild() -> dict[str, int]:
             ):
                 cursor.execute(f"INSERT INTO rollup_delta SELECT {select}")  # noqa: S608
             cursor.execute("DROP TABLE rollup_grouped")
+        cursor.execute("ANALYZE rollup_delta")
         for grain in ("fk", "ck"):
             cursor.execute(
                 f"""INSERT INTO {day_t} (key_id, day, {cols})
                     SELECT {grain}, day, {", ".join(f"SUM(SUM({name})) OVER w" for name in TOTALS)}
                     FROM rollup_delta GROUP BY {grain}, day
-                    WINDOW w AS (PARTITION BY {grain} ORDER BY day)"""  # noqa: S608
+                    WINDOW w AS (PARTITION BY {grain} ORDER BY day)
+                    ORDER BY {grain}, day"""  # noqa: S608
             )
         cursor.execute("DROP TABLE rollup_delta")
         RollupState.objects.bulk_create([RollupState(kind=kind, stale_days=stale[kind]) for kind in KINDS])

@@ -48,7 +48,8 @@ TOTALS = (
 
 
 class RollupDay(models.Model):
-    key = models.ForeignKey(RollupKey, models.CASCADE, related_name="+")
+    # No database constraint: a rebuild writes millions of rows, and only this module writes them.
+    key = models.ForeignKey(RollupKey, models.CASCADE, related_name="+", db_constraint=False)
     day = models.DateField()
     enterprises = models.BigIntegerField(default=0)
     production_resumed = models.BigIntegerField(default=0)

@@ -200,6 +200,14 @@ def test_the_rollup_matches_the_raw_reports_and_a_brute_force(fleet, users, hist
         weekly_members = [e for e in everyone if e.park_id and not (e.above_scale or e.tags.exists())]
         got = engine.figures(user=region, as_of=as_of, scope=engine.Scope(duty="weekly", above_scale=None))
         assert as_tuple(got) == tuple(brute_force("weekly", weekly_members, as_of, stale_days=3).values())
+    # The public functions over both paths: series (one read of the rollup), breakdowns with the listed cities.
+    for scope in scopes:
+        for user in (region, league):
+            args = {"user": user, "start": START - timedelta(days=2), "end": START + timedelta(days=33), "scope": scope}
+            got = engine.series(**args), engine.breakdown(user=user, as_of=START + timedelta(days=9), scope=scope)
+            with rollup.bypass():
+                want = engine.series(**args), engine.breakdown(user=user, as_of=START + timedelta(days=9), scope=scope)
+            assert got == want, scope
     # What the write path kept up row by row is what a rebuild computes from scratch.
     kept, members = compressed(rows_of_rollup()), members_of_rollup()
     rollup.rebuild()
