@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fugong.dispatch.models import ProjectStatus, Status
 
@@ -31,8 +32,39 @@ class Checked:
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
 
-    def warn(self, name: str, code: str, message: str) -> None:
-        self.warnings.append({"field": name, "code": code, "message": message})
+    def warn(self, name: str, code: str, **params) -> None:
+        """Stored with its parameters, so that each reader sees it in their own language (`warning_text`)."""
+        params = {k: str(v) if isinstance(v, Decimal) else v for k, v in params.items()}
+        self.warnings.append({"field": name, "code": code, "message": _text(code, params), "params": params})
+
+
+WARNING_TEXTS = {
+    "capacity_above_100": gettext_noop("Capacity recovery above 100%: check it is not a typing error."),
+    "on_duty_jump": gettext_noop("Employees on duty moved from %(a)s to %(b)s since the last report."),
+    "capacity_jump": gettext_noop("Capacity recovery moved from %(a)s%% to %(b)s%% since the last report."),
+    "status_back": gettext_noop("The status went back since the last report."),
+    "employees_jump": gettext_noop("The headcount changed by more than half since the last report."),
+    "unchanged": gettext_noop("The same figures for %(n)d reports in a row: check they are not copied forward."),
+    "no_workers": gettext_noop("The project is under way with nobody on site."),
+    "workers_jump": gettext_noop("Workers on site moved from %(a)s to %(b)s since the last report."),
+}
+
+
+def _text(code: str, params: dict) -> str:
+    text = _(WARNING_TEXTS[code])
+    return text % params if params else text
+
+
+def warning_text(warning: dict) -> str:
+    """A stored warning in the active language; one stored before parameters were kept keeps its text."""
+    code, params = warning.get("code"), warning.get("params")
+    needs_params = "%(" in WARNING_TEXTS.get(code, "")
+    if code not in WARNING_TEXTS or (needs_params and not params):
+        return warning.get("message", "")
+    try:
+        return _text(code, params or {})
+    except (KeyError, TypeError, ValueError):
+        return warning.get("message", "")
 
 
 def _period_errors(checked: Checked, *, period: date, today: date, locked: bool, weekly: bool) -> None:
@@ -112,38 +144,19 @@ def check_report(
     if checked.errors:
         return checked
     if capacity > 100:
-        checked.warn(
-            "capacity_pct", "capacity_above_100", _("Capacity recovery above 100%: check it is not a typing error.")
-        )
+        checked.warn("capacity_pct", "capacity_above_100")
     if previous:
         if _moved(previous["on_duty"], on_duty):
-            checked.warn(
-                "on_duty",
-                "on_duty_jump",
-                _("Employees on duty moved from %(a)s to %(b)s since the last report.")
-                % {"a": previous["on_duty"], "b": on_duty},
-            )
+            checked.warn("on_duty", "on_duty_jump", a=previous["on_duty"], b=on_duty)
         if _moved(previous["capacity_pct"], capacity):
-            checked.warn(
-                "capacity_pct",
-                "capacity_jump",
-                _("Capacity recovery moved from %(a)s%% to %(b)s%% since the last report.")
-                % {"a": previous["capacity_pct"], "b": capacity},
-            )
+            checked.warn("capacity_pct", "capacity_jump", a=previous["capacity_pct"], b=capacity)
         order = Status.values
         if previous["status"] in order and order.index(status) < order.index(previous["status"]):
-            checked.warn("status", "status_back", _("The status went back since the last report."))
+            checked.warn("status", "status_back")
         if previous["employees"] != employees and _moved(previous["employees"], employees):
-            checked.warn(
-                "employees", "employees_jump", _("The headcount changed by more than half since the last report.")
-            )
+            checked.warn("employees", "employees_jump")
     if unchanged_run + 1 >= UNCHANGED_REPORTS:
-        checked.warn(
-            "status",
-            "unchanged",
-            _("The same figures for %(n)d reports in a row: check they are not copied forward.")
-            % {"n": unchanged_run + 1},
-        )
+        checked.warn("status", "unchanged", n=unchanged_run + 1)
     return checked
 
 
@@ -173,12 +186,7 @@ def check_project_report(
     if status == ProjectStatus.NOT_STARTED and workers > 0:
         checked.error("workers_on_site", _("A project that has not started has no workers on site."))
     if status != ProjectStatus.NOT_STARTED and workers == 0:
-        checked.warn("workers_on_site", "no_workers", _("The project is under way with nobody on site."))
+        checked.warn("workers_on_site", "no_workers")
     if previous and _moved(previous["workers_on_site"], workers):
-        checked.warn(
-            "workers_on_site",
-            "workers_jump",
-            _("Workers on site moved from %(a)s to %(b)s since the last report.")
-            % {"a": previous["workers_on_site"], "b": workers},
-        )
+        checked.warn("workers_on_site", "workers_jump", a=previous["workers_on_site"], b=workers)
     return checked

@@ -466,3 +466,26 @@ def test_the_reasons_are_in_chinese_by_default(baotou_enterprise, park_enterpris
         not_owed = save(services.DAILY, park_enterprise, TODAY, figures())
     assert too_many.errors["on_duty"] == ["到岗人数（101）超过员工总数（100）。"]
     assert not_owed.errors["__all__"] == [f"{park_enterprise.name}不在日调度范围内。"]
+
+
+def test_a_warning_reads_in_the_language_of_whoever_looks(client, users, baotou_enterprise, settings):
+    with translation.override("zh-hans"):  # filed by someone working in Chinese
+        save(services.DAILY, baotou_enterprise, TODAY - timedelta(days=1), figures(on_duty=20, capacity_pct=D(100)))
+        outcome = save(services.DAILY, baotou_enterprise, TODAY, figures(on_duty=90, capacity_pct=D("120")))
+    stored = DailyReport.objects.get(pk=outcome.report.pk).warnings
+    assert {w["code"]: w["params"] for w in stored} == {"capacity_above_100": {}, "on_duty_jump": {"a": 20, "b": 90}}
+    client.force_login(users[Role.LEAGUE])
+    page = client.get(f"/dispatch/reports/daily/{outcome.report.pk}/").text
+    assert "Employees on duty moved from 20 to 90 since the last report." in page
+    assert "Capacity recovery above 100%: check it is not a typing error." in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "到岗人数较上次填报由20变为90。" in client.get(f"/dispatch/review/?date={TODAY}").text
+
+
+def test_a_warning_stored_without_parameters_keeps_its_text():
+    from fugong.dispatch.validation import warning_text
+
+    old = {"field": "on_duty", "code": "on_duty_jump", "message": "到岗人数较上次填报由72变为7。"}
+    assert warning_text(old) == old["message"]
+    assert warning_text({"code": "status_back", "message": "状态倒退"}) == "The status went back since the last report."
+    assert warning_text({"code": "made_up", "message": "as stored"}) == "as stored"
