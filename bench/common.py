@@ -22,10 +22,9 @@ RESULTS = BENCH / "results"
 VAR = ROOT / "var"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
-os.environ.setdefault("AXES_ENABLED", "0")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
+# Set for the benchmark's own process by setup_django() (not on import: the tests import this module).
+BENCH_ENV = {"DJANGO_SETTINGS_MODULE": "config.settings", "FAST_PASSWORD_HASHER": "1", "AXES_ENABLED": "0",
+             "LOG_LEVEL": "ERROR"}  # fmt: skip
 
 PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
@@ -97,6 +96,8 @@ def use_sqlite(name: str = "bench") -> str:
 def setup_django(*, migrate: bool = True):
     import django
 
+    for name, value in BENCH_ENV.items():
+        os.environ.setdefault(name, value)
     url = os.environ.get("DATABASE_URL", "")
     if not url or url.endswith("/db.sqlite3"):
         raise RuntimeError("a benchmark must choose its own database (use_postgres or use_sqlite) first")
