@@ -17,8 +17,10 @@ Registry changes (county, industry, above-scale, headcount, normal output, tags 
 take the enterprise's whole old contribution out and put the new one in (`enterprises_changed`). `rebuild`
 recomputes everything from the raw reports in a few set-based statements, for bulk loads (the demo, COPY).
 
-Concurrency on PostgreSQL: a write locks its enterprises' rows, then its keys' rows, each in id order, so two
-writes on one enterprise see each other's reports and two writes on one key do not lose each other's totals.
+Concurrency on PostgreSQL: a write locks its enterprises' member rows, then its keys' rows, each in id order, so
+two writes on one enterprise see each other's reports and two writes on one key do not lose each other's totals.
+A single report costs five or six statements: the state, the member, its neighbouring reports, the key rows
+(locked, with the totals from the report's day on), one UPDATE and, for a new day, one INSERT.
 """
 
 import contextlib
@@ -27,7 +29,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min
 
 from fugong.analytics.rollup_models import TOTALS, RollupDay, RollupKey, RollupMember, RollupState
 
@@ -178,19 +179,6 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
-def _lock(table: str, ids) -> None:
-    """Row locks in id order (PostgreSQL; SQLite writes one transaction at a time anyway)."""
-    if connection.vendor != "postgresql" or not ids:
-        return
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for chunk in _chunks(sorted(ids)):
-            cursor.execute(
-                f"SELECT id FROM {quote(table)} WHERE id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY id FOR UPDATE",  # noqa: S608
-                chunk,
-            )
-
-
 def _apply(deltas: dict) -> None:
     """Add step changes {(key, day): vector} to the running totals of every row on or after each day."""
     from fugong.core import bulk
@@ -202,28 +190,33 @@ def _apply(deltas: dict) -> None:
     if not by_key:
         return
     keys = sorted(by_key)
-    _lock(RollupKey._meta.db_table, keys)
+    quote = connection.ops.quote_name
+    key_t, day_t = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
+    cols = ", ".join(f"d.{quote(name)}" for name in TOTALS)
+    # The keys' rows locked in id order (PostgreSQL), with their totals from `lo` on and the row before `lo`.
+    lock = " FOR UPDATE OF k" if connection.vendor == "postgresql" else ""
     updates, inserts = [], []
     for chunk in _chunks(keys):
         lo = min(min(by_key[k]) for k in chunk)
+        sql = f"""
+            SELECT k.id, d.id, d.day, {cols} FROM {key_t} k
+            LEFT JOIN {day_t} d ON d.key_id = k.id AND (d.day >= %s OR d.day = (
+                SELECT MAX(d2.day) FROM {day_t} d2 WHERE d2.key_id = k.id AND d2.day < %s))
+            WHERE k.id IN ({", ".join(["%s"] * len(chunk))})
+            ORDER BY k.id{lock}
+        """  # noqa: S608 - identifiers from models, values are parameters
         existing: dict[int, dict] = defaultdict(dict)
-        for pk, key_id, day, *values in RollupDay.objects.filter(key_id__in=chunk, day__gte=lo).values_list(
-            "pk", "key_id", "day", *TOTALS
-        ):
-            existing[key_id][day] = (pk, values)
-        before = dict(
-            RollupDay.objects.filter(key_id__in=chunk, day__lt=lo)
-            .values("key_id")
-            .annotate(last=Max("day"))
-            .values_list("key_id", "last")
-        )
         preds = {}
-        if before:
-            for key_id, day, *values in RollupDay.objects.filter(
-                key_id__in=list(before), day__in=set(before.values())
-            ).values_list("key_id", "day", *TOTALS):
-                if before[key_id] == day:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [lo, lo, *chunk])
+            for key_id, pk, day, *values in cursor.fetchall():
+                if pk is None:
+                    continue
+                day = _day(day)
+                if day < lo:
                     preds[key_id] = values
+                else:
+                    existing[key_id][day] = (pk, values)
         for key_id in chunk:
             changes, rows = by_key[key_id], existing.get(key_id, {})
             carried = preds.get(key_id, [0] * N)  # the old totals of the last row so far
@@ -256,13 +249,24 @@ class _Member:
 
 
 def _members(ids) -> dict[int, _Member]:
+    """The members, their rows locked in id order (PostgreSQL): one writer per enterprise at a time."""
     out = {}
-    for chunk in _chunks(sorted(ids)):
-        for pk, kind, ck, fk, employees, output in RollupMember.objects.filter(enterprise_id__in=chunk).values_list(
-            "enterprise_id", "kind", "coarse_key_id", "fine_key_id", "employees", "normal_output"
-        ):
-            out[pk] = _Member(kind, ck, fk, employees, output)
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(RollupMember._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(ids)):
+            cursor.execute(
+                f"SELECT enterprise_id, kind, coarse_key_id, fine_key_id, employees, normal_output FROM {table}"  # noqa: S608
+                f" WHERE enterprise_id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY enterprise_id{lock}",
+                chunk,
+            )
+            for pk, kind, ck, fk, employees, output in cursor.fetchall():
+                out[pk] = _Member(kind, ck, fk, employees, output)
     return out
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _registry_members(ids) -> dict[int, _Member]:
@@ -333,9 +337,6 @@ def enterprises_changed(ids) -> None:
     states = _maintained() if ids else None
     if states is None:
         return
-    from fugong.enterprises.models import Enterprise
-
-    _lock(Enterprise._meta.db_table, ids)
     old, new = _members(ids), _registry_members(ids)
     moved = [pk for pk in ids if pk in new and not (pk in old and old[pk].same(new[pk]))]
     gone = [pk for pk in ids if pk in old and pk not in new]
@@ -365,6 +366,38 @@ def enterprises_changed(ids) -> None:
 # Report writes.
 
 
+def _neighbours(model, period: str, ids: list, lo: date, hi: date):
+    """In one statement: each enterprise's last report before `lo`, its reports from `lo` to `hi`, and the day of
+    its first report after `hi`."""
+    quote = connection.ops.quote_name
+    table, p = quote(model._meta.db_table), quote(period)
+    cols = f"enterprise_id, {p}, status, employees, on_duty, capacity_pct, late"
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        SELECT 'b', {cols} FROM (
+            SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY enterprise_id ORDER BY {p} DESC) AS rn
+            FROM {table} WHERE enterprise_id IN ({marks}) AND {p} < %s) x WHERE rn = 1
+        UNION ALL
+        SELECT 'm', {cols} FROM {table} WHERE enterprise_id IN ({marks}) AND {p} >= %s AND {p} <= %s
+        UNION ALL
+        SELECT 'a', {cols} FROM (
+            SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY enterprise_id ORDER BY {p}) AS rn
+            FROM {table} WHERE enterprise_id IN ({marks}) AND {p} > %s) y WHERE rn = 1
+    """  # noqa: S608 - identifiers from models, values are parameters
+    before, around, after = {}, defaultdict(dict), {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, lo, *ids, lo, hi, *ids, hi])
+        for side, pk, day, *values in cursor.fetchall():
+            row = _row(_day(day), *values)
+            if side == "b":
+                before[pk] = row
+            elif side == "m":
+                around[pk][row[0]] = row
+            else:
+                after[pk] = row[0]
+    return before, around, after
+
+
 def reports_written(kind: str, *, creates: list, updates: list) -> None:
     """Called by dispatch.services._write before it writes: add what these reports change to the running totals.
 
@@ -375,8 +408,6 @@ def reports_written(kind: str, *, creates: list, updates: list) -> None:
     states = _maintained()
     if states is None:
         return
-    from fugong.enterprises.models import Enterprise
-
     model, period, step = _kind(kind)
     changes: dict[int, dict] = defaultdict(dict)
     for report in (*creates, *updates):
@@ -384,8 +415,7 @@ def reports_written(kind: str, *, creates: list, updates: list) -> None:
         changes[report.enterprise_id][day] = _row(
             day, report.status, report.employees, report.on_duty, report.capacity_pct, report.late
         )
-    # One enterprise at a time: the neighbours read below must not move under us.
-    _lock(Enterprise._meta.db_table, changes)
+    # Locking the members makes one writer per enterprise: the neighbours read below cannot move under us.
     members = {pk: m for pk, m in _members(changes).items() if m.kind == kind}
     spans: dict[tuple, list] = defaultdict(list)
     for pk in members:
@@ -393,37 +423,16 @@ def reports_written(kind: str, *, creates: list, updates: list) -> None:
     stale, deltas = states[kind], {}
     for (lo, hi), ids in spans.items():
         for chunk in _chunks(ids):
-            reports = model.objects.filter(enterprise_id__in=chunk)
-            last_before = dict(
-                reports.filter(**{f"{period}__lt": lo})
-                .values("enterprise_id")
-                .annotate(d=Max(period))
-                .values_list("enterprise_id", "d")
-            )
-            first_after = dict(
-                reports.filter(**{f"{period}__gt": hi})
-                .values("enterprise_id")
-                .annotate(d=Min(period))
-                .values_list("enterprise_id", "d")
-            )
-            around: dict[int, dict] = defaultdict(dict)
-            wanted = {f"{period}__in": set(last_before.values())}
-            fields = ("enterprise_id", period, "status", "employees", "on_duty", "capacity_pct", "late")
-            prev_rows = reports.filter(**wanted).values_list(*fields) if last_before else []
-            for pk, *row in prev_rows:
-                if last_before.get(pk) == row[0]:
-                    around[pk][row[0]] = _row(*row)
-            span = {f"{period}__gte": lo, f"{period}__lte": hi}
-            for pk, *row in reports.filter(**span).values_list(*fields):
-                around[pk][row[0]] = _row(*row)
+            before, around, after = _neighbours(model, period, chunk, lo, hi)
             for pk in chunk:
                 old = [around[pk][d] for d in sorted(around[pk])]
                 merged = {**around[pk], **changes[pk]}
                 new = [merged[d] for d in sorted(merged)]
-                nxt, with_never = first_after.get(pk), pk not in last_before
-                member = members[pk]
-                _spread(deltas, member, _window_events(member, old, nxt, with_never=with_never, stale=stale, step=step),
-                        -1)  # fmt: skip
+                if pk in before:
+                    old, new = [before[pk], *old], [before[pk], *new]
+                member, nxt, with_never = members[pk], after.get(pk), pk not in before
+                events_old = _window_events(member, old, nxt, with_never=with_never, stale=stale, step=step)
+                _spread(deltas, member, events_old, -1)
                 _spread(deltas, member, _window_events(member, new, nxt, with_never=with_never, stale=stale, step=step))
     _apply(deltas)
 
@@ -522,7 +531,10 @@ def rebuild() -> dict[str, int]:
             cursor.execute("SET LOCAL work_mem = '256MB'")  # sorts and hashes of millions of rows, in memory
         tables = [quote(model._meta.db_table) for model in (RollupState, RollupDay, RollupMember, RollupKey)]
         if connection.vendor == "postgresql":
+            # Foreign-key checks still pending in this transaction must run before a TRUNCATE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)}")  # no dead rows for the inserts below to wade through
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
