@@ -1,6 +1,17 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from fugong.core.testing import make_enterprise, personas
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request served in an earlier test leaves its language active in the worker's thread: every test
+    # starts from the default (Chinese), and a test that reads English messages asks for English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

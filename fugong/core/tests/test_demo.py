@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from fugong.accounts.models import Role, User, WorkGroup
 from fugong.areas.models import Area, Park
@@ -20,6 +21,13 @@ from fugong.enterprises.credit_code import check
 from fugong.enterprises.models import Enterprise, Industry, KeyProject
 
 SMALL = 0.05
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The bulk service's messages are asserted in English.
+    with translation.override("en"):
+        yield
 
 
 def digest(rows) -> str:

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from fugong.core.excel import (
     Column,
@@ -22,6 +23,13 @@ from fugong.core.excel import (
     read_table,
     write_xlsx,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The reasons are asserted in English; the Chinese default is covered by the pages' tests.
+    with translation.override("en"):
+        yield
 
 COLUMNS = [
     Column("code", "Code", aliases=("统一社会信用代码", "信用代码"), required=True),
