@@ -31,6 +31,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 COLUMNS = [
     Column("code", "Code", aliases=("统一社会信用代码", "信用代码"), required=True),
     Column("name", "Name", aliases=("企业名称", "单位名称"), required=True),
