@@ -19,8 +19,9 @@ recomputes everything from the raw reports in a few set-based statements, for bu
 
 Concurrency on PostgreSQL: a write locks its enterprises' member rows, then its keys' rows, each in id order, so
 two writes on one enterprise see each other's reports and two writes on one key do not lose each other's totals.
-A single report costs five or six statements: the state, the member, its neighbouring reports, the key rows
-(locked, with the totals from the report's day on), one UPDATE and, for a new day, one INSERT.
+A single report costs six or seven statements: the state, the member (locked), its neighbouring reports, the
+keys (locked), their totals from the report's day on, one UPDATE and, for a new day, one INSERT. The totals are
+read in a statement after the lock: in READ COMMITTED a statement sees what committed before it began.
 """
 
 import contextlib
@@ -193,17 +194,20 @@ def _apply(deltas: dict) -> None:
     quote = connection.ops.quote_name
     key_t, day_t = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
     cols = ", ".join(f"d.{quote(name)}" for name in TOTALS)
-    # The keys' rows locked in id order (PostgreSQL), with their totals from `lo` on and the row before `lo`.
-    lock = " FOR UPDATE OF k" if connection.vendor == "postgresql" else ""
     updates, inserts = [], []
     for chunk in _chunks(keys):
         lo = min(min(by_key[k]) for k in chunk)
+        marks = ", ".join(["%s"] * len(chunk))
+        if connection.vendor == "postgresql":
+            # The keys' rows locked in id order, in a statement of its own: the totals must be read after the
+            # lock is granted (a later statement sees what the writer before us committed), not in its snapshot.
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT id FROM {key_t} WHERE id IN ({marks}) ORDER BY id FOR UPDATE", chunk)  # noqa: S608
         sql = f"""
             SELECT k.id, d.id, d.day, {cols} FROM {key_t} k
             LEFT JOIN {day_t} d ON d.key_id = k.id AND (d.day >= %s OR d.day = (
                 SELECT MAX(d2.day) FROM {day_t} d2 WHERE d2.key_id = k.id AND d2.day < %s))
-            WHERE k.id IN ({", ".join(["%s"] * len(chunk))})
-            ORDER BY k.id{lock}
+            WHERE k.id IN ({marks})
         """  # noqa: S608 - identifiers from models, values are parameters
         existing: dict[int, dict] = defaultdict(dict)
         preds = {}
