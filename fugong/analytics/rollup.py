@@ -204,15 +204,17 @@ def _apply(deltas: dict) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT id FROM {key_t} WHERE id IN ({marks}) ORDER BY id FOR UPDATE", chunk)  # noqa: S608
         sql = f"""
-            SELECT k.id, d.id, d.day, {cols} FROM {key_t} k
-            LEFT JOIN {day_t} d ON d.key_id = k.id AND (d.day >= %s OR d.day = (
-                SELECT MAX(d2.day) FROM {day_t} d2 WHERE d2.key_id = k.id AND d2.day < %s))
+            SELECT d.key_id, d.id, d.day, {cols} FROM {day_t} d WHERE d.key_id IN ({marks}) AND d.day >= %s
+            UNION ALL
+            SELECT d.key_id, d.id, d.day, {cols} FROM {key_t} k
+            JOIN {day_t} d ON d.key_id = k.id
+             AND d.day = (SELECT MAX(d2.day) FROM {day_t} d2 WHERE d2.key_id = k.id AND d2.day < %s)
             WHERE k.id IN ({marks})
         """  # noqa: S608 - identifiers from models, values are parameters
         existing: dict[int, dict] = defaultdict(dict)
         preds = {}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [lo, lo, *chunk])
+            cursor.execute(sql, [*chunk, lo, lo, *chunk])
             for key_id, pk, day, *values in cursor.fetchall():
                 if pk is None:
                     continue
@@ -628,6 +630,9 @@ def rebuild() -> dict[str, int]:
                     ORDER BY {grain}, day"""  # noqa: S608
             )
         cursor.execute("DROP TABLE rollup_delta")
+        if connection.vendor == "postgresql":
+            for table in (key_t, day_t, mem_t):
+                cursor.execute(f"ANALYZE {table}")  # plans for the probes of the first reads and writes
         RollupState.objects.bulk_create([RollupState(kind=kind, stale_days=stale[kind]) for kind in KINDS])
         counts = {
             "keys": RollupKey.objects.count(),
