@@ -1,9 +1,10 @@
 """Memory: peak RSS of importing a 100,000-row registry workbook, and of a dashboard request at national scale.
 
 Each measurement runs in a fresh child process and reads its own VmHWM (peak resident set, /proc status), so
-nothing measured before (the workbook's generation, other benchmarks) counts. The import goes the way of the
-import pages (fugong/enterprises/excel_views.py): the upload read and planned and stored as a preview batch
-(one request), then the batch planned again and committed (a second request), each in its own process.
+nothing measured before (the workbook's generation, other benchmarks) counts; DEBUG is off, as in production.
+The import goes the way of the import pages (fugong/enterprises/excel_views.py): the upload read and planned and
+stored as a preview batch (one request: store_preview), then the batch planned again and committed a chunk at a
+time (a second request: commit_batch), each in its own process.
 """
 
 import json
@@ -92,32 +93,22 @@ def measure_preview(path: str) -> dict:
 
     from fugong.accounts.models import User
     from fugong.core.excel import read_table
-    from fugong.core.models import ImportBatch
     from fugong.enterprises import excel
-    from fugong.enterprises.excel_views import BATCH_KIND, _issues
+    from fugong.enterprises.excel_views import store_preview
 
     user = User.objects.get(username="bench_region")
     start_mb = peak_rss_mb()
     marks = {}
     started = time.monotonic()
     upload = SimpleUploadedFile(Path(path).name, Path(path).read_bytes())
-    table = read_table(upload, excel.COLUMNS, max_rows=max(settings.IMPORT_MAX_ROWS, 100_000))
+    table = read_table(upload, excel.COLUMNS, max_rows=max(settings.IMPORT_MAX_ROWS, 100_000), lazy=True)
     marks["read"] = peak_rss_mb()
-    planned = excel.plan_import(user=user, rows=table.rows)
-    marks["planned"] = peak_rss_mb()
-    errors = sum(1 for p in planned if p.errors)
-    batch = ImportBatch.objects.create(
-        kind=BATCH_KIND,
-        user=user,
-        filename=upload.name,
-        rows=[p.as_json() for p in planned],
-        issues=_issues(planned),
-    )
-    marks["stored"] = peak_rss_mb()
+    batch = store_preview(user=user, filename=upload.name, table=table)
+    marks["planned and stored"] = peak_rss_mb()
     return {
         "batch": batch.pk,
-        "rows": len(table.rows),
-        "errors": errors,
+        "rows": batch.row_set.count(),
+        "errors": batch.action_counts().get(excel.Action.ERROR, 0),
         "seconds": round(time.monotonic() - started, 1),
         "start_mb": round(start_mb, 1),
         "peak_mb": round(peak_rss_mb(), 1),
@@ -127,25 +118,24 @@ def measure_preview(path: str) -> dict:
 
 def measure_commit(batch_id: str) -> dict:
     """The commit request: the stored rows planned again (the registry may have changed), then saved."""
+    from django.db import transaction
+
     from fugong.core.models import ImportBatch
-    from fugong.enterprises import excel
+    from fugong.enterprises.excel_views import commit_batch
 
     start_mb = peak_rss_mb()
     started = time.monotonic()
-    batch = ImportBatch.objects.get(pk=batch_id)
-    stored = [item for item in batch.rows if item["action"] != excel.Action.ERROR]
-    marks = {"loaded": peak_rss_mb()}
-    planned = excel.plan_from_json(user=batch.user, stored=stored)
-    marks["planned"] = peak_rss_mb()
-    result = excel.commit(user=batch.user, planned=planned)
+    with transaction.atomic():  # as the view does, holding the batch's lock
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        result = commit_batch(user=batch.user, batch=batch)
     return {
-        "created": result.created,
-        "updated": result.updated,
-        "failed": len(result.failed),
+        "created": result["created"],
+        "updated": result["updated"],
+        "failed": len(result["failed"]),
         "seconds": round(time.monotonic() - started, 1),
         "start_mb": round(start_mb, 1),
         "peak_mb": round(peak_rss_mb(), 1),
-        "marks": {**{k: round(v, 1) for k, v in marks.items()}, "committed": round(peak_rss_mb(), 1)},
+        "marks": {"committed": round(peak_rss_mb(), 1)},
     }
 
 
@@ -202,7 +192,8 @@ def _child(what: str, arg: str, database_url: str) -> dict:
         text=True,
         check=False,
         timeout=1800,
-        env={**os.environ, "DATABASE_URL": database_url},
+        # DEBUG off, as in production: Django's debug query log would keep the text of every statement.
+        env={**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"},
     )
     if done.returncode != 0:
         raise RuntimeError(f"{what}: " + " | ".join(done.stderr.strip().splitlines()[-4:]))

@@ -197,7 +197,7 @@ def _write_cell(sheet, row: int, col: int, value, fmt) -> None:
 # --- Reading --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     row: int
     column: str  # a column key; "" for the row as a whole
@@ -205,7 +205,7 @@ class Issue:
     label: str = ""  # the column's header in the user's language
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # as Excel shows it, 1-based
     raw: dict[str, Any]  # cell values, JSON-safe, by column key: enough to parse the row again later
@@ -216,9 +216,18 @@ class Row:
 @dataclass
 class Table:
     columns: list[Column]  # the columns found in the header, in sheet order
-    rows: list[Row]
+    rows: list[Row]  # empty when read lazily: see iter_rows()
     header_row: int
     sheet_name: str = ""
+    # Read lazily (read_table(lazy=True)), a new pass over the sheet's rows, parsed one at a time.
+    source: Callable[[], Iterator[Row]] | None = field(default=None, repr=False)
+
+    def iter_rows(self) -> Iterator[Row]:
+        """The rows, parsed one at a time when read lazily: each call is a new pass over the sheet.
+
+        A pass raises SheetError when the sheet holds more rows than allowed or none below the header.
+        """
+        return iter(self.rows) if self.source is None else self.source()
 
     @property
     def issues(self) -> list[Issue]:
@@ -263,8 +272,13 @@ def read_table(
     max_bytes: int | None = None,
     max_rows: int | None = None,
     max_unzipped: int | None = None,
+    lazy: bool = False,
 ) -> Table:
-    """Read the first sheet (or the first whose header matches) of an uploaded Excel or CSV file."""
+    """Read the first sheet (or the first whose header matches) of an uploaded Excel or CSV file.
+
+    lazy=True checks the file and finds the header but keeps no row: table.iter_rows() parses them
+    one at a time, as often as asked, so a large sheet is never held in memory as Row objects.
+    """
     max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
     if max_unzipped is None:
@@ -272,10 +286,11 @@ def read_table(
     content = _read_upload(uploaded_file, max_bytes)
     extension = PurePath(getattr(uploaded_file, "name", "") or "").suffix.lower()
     if extension in CSV_EXTENSIONS:
-        return _table_from_rows(_csv_rows(content, max_rows), columns, max_rows, sheet_name="")
+        lines = _csv_rows(content, max_rows)
+        return _table_from_rows(lambda: iter(lines), columns, max_rows, sheet_name="", lazy=lazy)
     if extension not in SPREADSHEET_EXTENSIONS:
         raise SheetError(_("Upload an Excel file (.xlsx, .xls or .ods) or a CSV file."))
-    return _read_workbook(content, columns, max_rows=max_rows, max_unzipped=max_unzipped)
+    return _read_workbook(content, columns, max_rows=max_rows, max_unzipped=max_unzipped, lazy=lazy)
 
 
 def _read_upload(uploaded_file, max_bytes: int) -> bytes:
@@ -330,7 +345,9 @@ def _csv_rows(content: bytes, max_rows: int) -> list[tuple[int, list]]:
     return rows
 
 
-def _read_workbook(content: bytes, columns: Sequence[Column], *, max_rows: int, max_unzipped: int) -> Table:
+def _read_workbook(
+    content: bytes, columns: Sequence[Column], *, max_rows: int, max_unzipped: int, lazy: bool = False
+) -> Table:
     archive = None
     if content.startswith(ZIP_MAGIC):
         archive = _check_zip(content, max_unzipped)
@@ -366,7 +383,13 @@ def _read_workbook(content: bytes, columns: Sequence[Column], *, max_rows: int, 
             raise SheetError(_too_many_rows(max_rows))
         uncached = _uncached_formulas(archive, path) if path else {}
         try:
-            return _table_from_rows(_sheet_rows(sheet, uncached), columns, max_rows, sheet_name=name)
+            return _table_from_rows(
+                lambda sheet=sheet, uncached=uncached: _sheet_rows(sheet, uncached),
+                columns,
+                max_rows,
+                sheet_name=name,
+                lazy=lazy,
+            )
         except NoTableError as e:
             # A workbook may open with a cover or notes sheet: try the next one, but report the first failure.
             first_error = first_error or e
@@ -463,10 +486,10 @@ _CACHED_VALUE = re.compile(rb"<v>[^<]|<is>")
 
 def _uncached_formulas(archive: zipfile.ZipFile, path: str) -> dict[int, list[int]]:
     """Row number -> 0-based columns of formula cells saved without a result."""
-    data = archive.read(path)
     found: dict[int, list[int]] = {}
-    if b"<f>" not in data and b"<f " not in data:
+    if not _has_formulas(archive, path):
         return found
+    data = archive.read(path)
     for attributes, inner in _CELL.findall(data):
         if not inner or b"<f" not in inner or _CACHED_VALUE.search(inner):
             continue
@@ -474,6 +497,18 @@ def _uncached_formulas(archive: zipfile.ZipFile, path: str) -> dict[int, list[in
         if ref:
             found.setdefault(int(ref.group(2)), []).append(_column_index(ref.group(1).decode()))
     return found
+
+
+def _has_formulas(archive: zipfile.ZipFile, path: str) -> bool:
+    # Scanned a megabyte at a time: a sheet without formulas (the usual case) is never held whole.
+    tail = b""
+    with archive.open(path) as stream:
+        while block := stream.read(1 << 20):
+            data = tail + block
+            if b"<f>" in data or b"<f " in data:
+                return True
+            tail = data[-3:]
+    return False
 
 
 def _column_index(letters: str) -> int:
@@ -510,9 +545,15 @@ def _json_safe(cell):
 
 
 def _table_from_rows(
-    rows: Iterable[tuple[int, list]], columns: Sequence[Column], max_rows: int, *, sheet_name: str
+    lines: Callable[[], Iterator[tuple[int, list]]],
+    columns: Sequence[Column],
+    max_rows: int,
+    *,
+    sheet_name: str,
+    lazy: bool = False,
 ) -> Table:
-    rows = iter(rows)
+    """The table under the header found in the first rows; `lines` makes a new pass over the sheet's rows."""
+    rows = iter(lines())
     head: list[tuple[int, list]] = []
     for number, cells in rows:
         head.append((number, list(cells)))
@@ -534,18 +575,38 @@ def _table_from_rows(
         header_row=head[header_at][0],
         sheet_name=sheet_name,
     )
-    for number, cells in _chain(head[header_at + 1 :], rows):
-        raw = {column.key: _json_safe(cells[i]) if i < len(cells) else None for i, column in positions.items()}
-        if all(_blank(v) for v in raw.values()):
-            continue
-        if len(table.rows) >= max_rows:
-            raise SheetError(_too_many_rows(max_rows))
-        values, errors = parse_row(table.columns, raw)
-        raw = {key: None if cell is UNCACHED else cell for key, cell in raw.items()}
-        table.rows.append(Row(number=number, raw=raw, values=values, errors=errors))
-    if not table.rows:
-        raise SheetError(_("The sheet has a header row but no data below it."))
+
+    def parsed(rest: Iterator[tuple[int, list]]) -> Iterator[Row]:
+        count = 0
+        for number, cells in rest:
+            raw = {column.key: _json_safe(cells[i]) if i < len(cells) else None for i, column in positions.items()}
+            if all(_blank(v) for v in raw.values()):
+                continue
+            if count >= max_rows:
+                raise SheetError(_too_many_rows(max_rows))
+            count += 1
+            values, errors = parse_row(table.columns, raw)
+            if errors:  # an UNCACHED cell is always an error; it is kept as a blank
+                for key, cell in raw.items():
+                    if cell is UNCACHED:
+                        raw[key] = None
+            yield Row(number=number, raw=raw, values=values, errors=errors)
+        if not count:
+            raise SheetError(_("The sheet has a header row but no data below it."))
+
+    if lazy:
+        header_number = table.header_row
+        table.source = lambda: parsed(_skip(iter(lines()), header_number))
+        return table
+    table.rows = list(parsed(_chain(head[header_at + 1 :], rows)))
     return table
+
+
+def _skip(lines: Iterator[tuple[int, list]], header_number: int) -> Iterator[tuple[int, list]]:
+    """The rows below the header row (numbered header_number) of a new pass."""
+    for number, cells in lines:
+        if number > header_number:
+            yield number, cells
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

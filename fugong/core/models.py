@@ -29,13 +29,93 @@ class ImportBatch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="import_batches")
     filename = models.CharField(max_length=255)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PREVIEW)
-    rows = models.JSONField(default=list)
     issues = models.JSONField(default=list)
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The rows live in ImportRow, one database row each, written and read in chunks: a 100,000-row
+    # sheet as one JSON document cost several copies of itself in memory at once.
+    CHUNK = 2000
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.kind} {self.filename}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        pending, self._pending_rows = getattr(self, "_pending_rows", None), None
+        if pending is not None:
+            if not adding:
+                self.row_set.all().delete()
+            self.add_rows(pending)
+
+    @property
+    def rows(self) -> list[dict]:
+        """Every stored row, in sheet order, read once (for small batches; large ones use iter_rows)."""
+        if getattr(self, "_pending_rows", None) is not None:
+            return list(self._pending_rows)
+        if self._state.adding:
+            return []
+        if getattr(self, "_rows_cache", None) is None:
+            self._rows_cache = list(self.iter_rows())
+        return self._rows_cache
+
+    @rows.setter
+    def rows(self, rows) -> None:
+        # Written by save(), so ImportBatch.objects.create(rows=...) stores them with the batch.
+        self._pending_rows = rows
+        self._rows_cache = None
+
+    def add_rows(self, rows) -> int:
+        """Store rows (dicts with at least "row" and "action") in chunks; returns how many."""
+        count, chunk = 0, []
+        for item in rows:
+            chunk.append(ImportRow(batch=self, number=item["row"], action=item["action"], data=item))
+            if len(chunk) >= self.CHUNK:
+                ImportRow.objects.bulk_create(chunk)
+                count, chunk = count + len(chunk), []
+        if chunk:
+            ImportRow.objects.bulk_create(chunk)
+            count += len(chunk)
+        return count
+
+    def iter_rows(self, *, actions=None, limit: int | None = None):
+        """The stored rows as dicts, in the order stored, fetched a chunk at a time."""
+        qs = self.row_set.order_by("pk")  # as stored: in the plan's order
+        if actions is not None:
+            qs = qs.filter(action__in=list(actions))
+        if limit is not None:
+            qs = qs[:limit]
+        yield from qs.values_list("data", flat=True).iterator(chunk_size=self.CHUNK)
+
+    def iter_row_chunks(self, *, actions=None):
+        """The stored rows in lists of at most CHUNK, in sheet order."""
+        chunk = []
+        for item in self.iter_rows(actions=actions):
+            chunk.append(item)
+            if len(chunk) >= self.CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def action_counts(self) -> dict[str, int]:
+        return dict(self.row_set.values_list("action").annotate(n=models.Count("pk")).order_by())
+
+
+class ImportRow(models.Model):
+    """One row of an import batch as planned at the preview: its sheet row, its action, what commit needs."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="row_set")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=20)
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "action"])]
+
+    def __str__(self):
+        return f"{self.batch_id} row {self.number}"

@@ -353,9 +353,19 @@ def _existing(codes: set[str], user: User) -> tuple[dict[str, Enterprise], set[s
     return found, editable
 
 
-def plan_import(*, user: User, rows: list[Row]) -> list[PlannedRow]:
-    """Decide, for each parsed row, create, update or error; nothing is saved."""
-    lookups = Lookups(user)
+def plan_import(
+    *,
+    user: User,
+    rows: list[Row],
+    lookups: Lookups | None = None,
+    duplicates: dict[str, list[int]] | None = None,
+) -> list[PlannedRow]:
+    """Decide, for each parsed row, create, update or error; nothing is saved.
+
+    `duplicates` (credit code -> the sheet rows holding it, see duplicate_codes()) is given when
+    `rows` is one chunk of a larger sheet; without it the codes are compared among `rows`.
+    """
+    lookups = lookups or Lookups(user)
     planned = [
         PlannedRow(number=r.number, raw=r.raw, errors=dict(r.errors))
         for r in rows
@@ -364,16 +374,13 @@ def plan_import(*, user: User, rows: list[Row]) -> list[PlannedRow]:
     values_by_row = {r.number: r.values for r in rows}
     codes = {values_by_row[p.number].get("credit_code") for p in planned} - {None, ""}
     existing, editable = _existing(codes, user)
-    rows_by_code: dict[str, list[int]] = defaultdict(list)
-    for p in planned:
-        code = values_by_row[p.number].get("credit_code")
-        if code:
-            rows_by_code[code].append(p.number)
+    if duplicates is None:
+        duplicates = duplicate_codes(rows)
     for p in planned:
         values = values_by_row[p.number]
         p.credit_code = values.get("credit_code") or ""
         p.name = values.get("name") or ""
-        others = [n for n in rows_by_code.get(p.credit_code, []) if n != p.number]
+        others = [n for n in duplicates.get(p.credit_code, []) if n != p.number]
         if others and "credit_code" not in p.errors:
             p.errors["credit_code"] = _("The same credit code is on row %(rows)s; keep one row per enterprise.") % {
                 "rows": ", ".join(str(n) for n in others)
@@ -381,6 +388,23 @@ def plan_import(*, user: User, rows: list[Row]) -> list[PlannedRow]:
         _check_row(p, values, lookups, existing.get(p.credit_code), p.credit_code in editable)
         p.action = Action.ERROR if p.errors else p.action
     return planned
+
+
+def duplicate_codes(rows) -> dict[str, list[int]]:
+    """Credit codes held by more than one row (the template's example aside), each with its row numbers."""
+    first: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
+    for r in rows:
+        code = r.values.get("credit_code")
+        if not code or code == EXAMPLE_CREDIT_CODE:
+            continue
+        if code in duplicates:
+            duplicates[code].append(r.number)
+        elif code in first:
+            duplicates[code] = [first[code], r.number]
+        else:
+            first[code] = r.number
+    return duplicates
 
 
 def _check_row(p: PlannedRow, values: dict, lookups: Lookups, enterprise: Enterprise | None, editable: bool) -> None:
@@ -431,13 +455,13 @@ def _check_code_and_park(p: PlannedRow, values: dict, county: Area | None, park:
         p.errors.setdefault("park", _("The park %(park)s is not in this county's league.") % {"park": park.name})
 
 
-def plan_from_json(*, user: User, stored: list[dict]) -> list[PlannedRow]:
+def plan_from_json(*, user: User, stored: list[dict], lookups: Lookups | None = None) -> list[PlannedRow]:
     """The plan again from the stored cells: the registry may have changed since the preview."""
     rows = []
     for item in stored:
         values, errors = parse_row(COLUMNS, item["raw"])
         rows.append(Row(number=item["row"], raw=item["raw"], values=values, errors=errors))
-    return plan_import(user=user, rows=rows)
+    return plan_import(user=user, rows=rows, lookups=lookups)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from fugong.enterprises import excel, selectors
 BATCH_KIND = "enterprises"
 ISSUES_PER_PAGE = 200
 ROWS_SHOWN = 100
+VALID_ACTIONS = (excel.Action.CREATE, excel.Action.UPDATE)
 
 
 class ImportForm(forms.Form):
@@ -90,18 +91,12 @@ def enterprise_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = read_table(upload, excel.COLUMNS)
+            # Read lazily: the rows are parsed, planned and stored a chunk at a time.
+            table = read_table(upload, excel.COLUMNS, lazy=True)
+            batch = store_preview(user=request.user, filename=upload.name[:255], table=table)
         except SheetError as e:
             form.add_error("file", e.message)
         else:
-            planned = excel.plan_import(user=request.user, rows=table.rows)
-            batch = ImportBatch.objects.create(
-                kind=BATCH_KIND,
-                user=request.user,
-                filename=upload.name[:255],
-                rows=[p.as_json() for p in planned],
-                issues=_issues(planned),
-            )
             return redirect("enterprises:import_preview", batch_id=batch.pk)
     context = {
         "form": form,
@@ -110,6 +105,37 @@ def enterprise_import(request):
         "columns": excel.COLUMNS,
     }
     return render(request, "enterprises/import.html", context)
+
+
+def store_preview(*, user, filename: str, table) -> ImportBatch:
+    """Plan every row of the sheet and store the plan as a preview batch, a chunk of rows at a time.
+
+    Two passes over the sheet: the first finds the credit codes on several rows (and raises SheetError
+    for a sheet too long or without data, before anything is stored), the second plans and stores.
+    """
+    duplicates = excel.duplicate_codes(table.iter_rows())
+    lookups = excel.Lookups(user)
+    issues: list[dict] = []
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind=BATCH_KIND, user=user, filename=filename)
+        for chunk in _chunks(table.iter_rows(), ImportBatch.CHUNK):
+            planned = excel.plan_import(user=user, rows=chunk, lookups=lookups, duplicates=duplicates)
+            batch.add_rows(p.as_json() for p in planned)
+            issues += _issues(planned)  # sorted by row within the chunk, and chunks come in sheet order
+        batch.issues = issues
+        batch.save(update_fields=["issues"])
+    return batch
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _issues(planned) -> list[dict]:
@@ -159,8 +185,7 @@ def enterprise_import_preview(request, batch_id):
         return redirect("enterprises:import_preview", batch_id=batch_id)
     batch = _own_batch(request, batch_id)
     counts = dict.fromkeys((excel.Action.CREATE, excel.Action.UPDATE, excel.Action.ERROR), 0)
-    for item in batch.rows:
-        counts[item["action"]] += 1
+    counts.update(batch.action_counts())
     issues = Paginator(batch.issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     for issue in issues:
         issue["label"] = _label(issue["column"])
@@ -172,7 +197,7 @@ def enterprise_import_preview(request, batch_id):
         "counts": counts,
         "valid": counts[excel.Action.CREATE] + counts[excel.Action.UPDATE],
         "issues": issues,
-        "valid_rows": [item for item in batch.rows if item["action"] != excel.Action.ERROR][:ROWS_SHOWN],
+        "valid_rows": list(batch.iter_rows(actions=VALID_ACTIONS, limit=ROWS_SHOWN)),
         "rows_shown": ROWS_SHOWN,
         "failed": failed,
         "is_preview": batch.state == ImportBatch.State.PREVIEW,
@@ -181,25 +206,40 @@ def enterprise_import_preview(request, batch_id):
 
 
 def _commit(request, batch: ImportBatch) -> None:
-    stored = [item for item in batch.rows if item["action"] != excel.Action.ERROR]
-    # Checked again now: the registry may have changed since the preview.
-    planned = excel.plan_from_json(user=request.user, stored=stored)
-    result = excel.commit(user=request.user, planned=planned)
-    failed = [
-        {"row": p.number, "column": key, "message": message}
-        for p in planned
-        if p.action == excel.Action.ERROR
-        for key, message in p.errors.items()
-    ]
-    failed += result.failed
-    batch.state = ImportBatch.State.COMMITTED
-    batch.result = {"created": result.created, "updated": result.updated, "failed": failed}
-    batch.save(update_fields=["state", "result"])
+    result = commit_batch(user=request.user, batch=batch)
+    failed = result["failed"]
     messages.success(
         request,
-        _("Saved: %(created)d created, %(updated)d updated.") % {"created": result.created, "updated": result.updated},
+        _("Saved: %(created)d created, %(updated)d updated.")
+        % {"created": result["created"], "updated": result["updated"]},
     )
     if failed:
         messages.warning(
             request, _("%(n)d rows could not be saved; see below.") % {"n": len({f["row"] for f in failed})}
         )
+
+
+def commit_batch(*, user, batch: ImportBatch) -> dict:
+    """Save a preview batch's valid rows a chunk at a time, each chunk checked again first.
+
+    The registry may have changed since the preview. Rows valid at the preview hold credit codes no
+    other row of the sheet holds, so checking a chunk alone finds the same errors as checking all.
+    """
+    lookups = excel.Lookups(user)
+    created = updated = 0
+    unplanned: list[dict] = []
+    refused: list[dict] = []
+    for stored in batch.iter_row_chunks(actions=VALID_ACTIONS):
+        planned = excel.plan_from_json(user=user, stored=stored, lookups=lookups)
+        done = excel.commit(user=user, planned=planned)
+        unplanned += [
+            {"row": p.number, "column": key, "message": message}
+            for p in planned
+            if p.action == excel.Action.ERROR
+            for key, message in p.errors.items()
+        ]
+        created, updated, refused = created + done.created, updated + done.updated, refused + done.failed
+    batch.state = ImportBatch.State.COMMITTED
+    batch.result = {"created": created, "updated": updated, "failed": unplanned + refused}
+    batch.save(update_fields=["state", "result"])
+    return batch.result
