@@ -12,6 +12,7 @@ from django.db import connection, connections
 from fugong.analytics import rollup
 from fugong.analytics.tests.test_rollup import compressed, rows_of_rollup
 from fugong.core.testing import make_enterprise
+from fugong.core.tests.browser_support import _restore_migrated_data
 from fugong.dispatch import services
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
@@ -19,7 +20,15 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row l
 START = date(2020, 2, 3)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture(scope="module", autouse=True)
+def migrated_data_back_afterwards(django_db_setup, django_db_blocker):
+    # The flush after a transactional test empties what the migrations filled (areas, content types):
+    # the serialized rollback restores it for each test here, this for the tests after them in the worker.
+    yield
+    _restore_migrated_data(django_db_blocker)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_writers_lose_nothing():
     rollup.rebuild()
     enterprises = [make_enterprise(county="150203", employees=200) for _ in range(4)]
