@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0002_build_rollup'),
+        ("analytics", "0002_build_rollup"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rollupday',
-            name='key',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='analytics.rollupkey'),
+            model_name="rollupday",
+            name="key",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="analytics.rollupkey",
+            ),
         ),
     ]
