@@ -6,16 +6,13 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong.core import access
+from fugong.core.schemas import EnterpriseCaseOut
 from fugong.finance import selectors, services
 
 router = Router(tags=["referrals"])
 
 
-class ReferralOut(Schema):
-    id: int
-    credit_code: str
-    enterprise: str
-    league: str
+class ReferralOut(EnterpriseCaseOut):
     target: str
     bank: str | None
     batch: str
@@ -29,18 +26,6 @@ class ReferralOut(Schema):
     disbursed_on: date | None
     declined_reason: str
     allowed_actions: list[str]
-
-    @staticmethod
-    def resolve_credit_code(obj):
-        return obj.enterprise.credit_code
-
-    @staticmethod
-    def resolve_enterprise(obj):
-        return obj.enterprise.name
-
-    @staticmethod
-    def resolve_league(obj):
-        return obj.league_id
 
     @staticmethod
     def resolve_bank(obj):

@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong.accounts.models import Department, Role, User
 from fugong.core import access
+from fugong.core.schemas import EnterpriseCaseOut
 from fugong.problems import selectors, services
 from fugong.problems.models import Problem, Source
 
@@ -23,11 +24,7 @@ class TimelineOut(Schema):
     comment: str
 
 
-class ProblemOut(Schema):
-    id: int
-    credit_code: str
-    enterprise: str
-    league: str
+class ProblemOut(EnterpriseCaseOut):
     category: str
     urgency: str
     description: str
@@ -41,18 +38,6 @@ class ProblemOut(Schema):
     satisfied: bool | None
     escalation: str
     allowed_actions: list[str]
-
-    @staticmethod
-    def resolve_credit_code(obj):
-        return obj.enterprise.credit_code
-
-    @staticmethod
-    def resolve_enterprise(obj):
-        return obj.enterprise.name
-
-    @staticmethod
-    def resolve_league(obj):
-        return obj.league_id
 
     @staticmethod
     def resolve_department(obj):
