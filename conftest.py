@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from fugong.core.testing import make_enterprise, personas
+from config.testing import make_enterprise, personas
 
 
 @pytest.fixture(autouse=True)

@@ -451,8 +451,8 @@ def prepare() -> list[Filer]:
 
     from fugong.accounts import services as accounts
     from fugong.accounts.models import Role
-    from fugong.core.demo.plan import make_plan
-    from fugong.core.demo.steps import STEPS, Context
+    from fugong.demo.plan import make_plan
+    from fugong.demo.steps import STEPS, Context
     from fugong.dispatch import duties
     from fugong.enterprises.models import Enterprise
 
@@ -572,7 +572,7 @@ def profile_put(filers: list[Filer], day: date, count: int = 200) -> dict[str, f
 
     parts = {
         "whole request": cumulative("django/core/handlers/base.py", "get_response"),
-        "token authentication": cumulative("fugong/core/api.py", "authenticate"),
+        "token authentication": cumulative("config/api.py", "authenticate"),
         "enterprise lookup": cumulative("fugong/dispatch/api.py", "_fileable"),
         "report_save": cumulative("fugong/dispatch/services.py", "report_save"),
         "waiting on PostgreSQL": sum(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fugong.analytics",
     "fugong.problems",
     "fugong.finance",
+    "fugong.demo",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "fugong.core.context_processors.navigation",
+                "config.navigation.navigation",
                 "fugong.core.context_processors.csp_nonce",
             ],
         },

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
+from config import views
+from config.api import api
 from fugong.core import views as core_views
-from fugong.core.api import api
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,11 +21,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, QuerySet
 
+from fugong import access
 from fugong.accounts.models import Role, User
 from fugong.analytics import rollup
 from fugong.analytics.rollup_models import RollupKey
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, Deadline, PeriodType, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise

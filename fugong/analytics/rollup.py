@@ -404,8 +404,16 @@ def _neighbours(model, period: str, ids: list, lo: date, hi: date):
     return before, around, after
 
 
+def on_enterprises_changed(sender, *, ids, **kwargs) -> None:
+    enterprises_changed(ids)
+
+
+def on_reports_written(sender, *, kind: str, creates: list, updates: list, **kwargs) -> None:
+    reports_written(kind, creates=creates, updates=updates)
+
+
 def reports_written(kind: str, *, creates: list, updates: list) -> None:
-    """Called by dispatch.services._write before it writes: add what these reports change to the running totals.
+    """Sent by dispatch.services._write before it writes: add what these reports change to the running totals.
 
     `creates` are new reports, `updates` the new values of existing ones (the database still holds the old).
     """

@@ -26,9 +26,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong import access
 from fugong.accounts.models import Role, User
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.dispatch.models import (
     DailyReport,
     Deadline,

@@ -14,11 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from fugong import access
 from fugong.analytics import brief as briefs
 from fugong.analytics import excel, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
-from fugong.core import access
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
 from fugong.enterprises.selectors import search_q

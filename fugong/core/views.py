@@ -1,23 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-
-from fugong.accounts.models import Role
-
-
-@login_required
-def home(request):
-    user = request.user
-    context = {}
-    if user.role == Role.ENTERPRISE:
-        context["enterprise"] = user.enterprise
-    elif user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
-        # Officials land on the live picture of their area.
-        from fugong.analytics.views import dashboard
-
-        return dashboard(request)
-    return render(request, "core/home.html", context)
 
 
 def livez(request):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from fugong.core import access
+from fugong import access
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import IdempotencyKey, Source
 from fugong.enterprises.credit_code import normalise

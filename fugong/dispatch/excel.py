@@ -15,8 +15,8 @@ from functools import lru_cache
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from fugong import access
 from fugong.accounts.models import User
-from fugong.core import access
 from fugong.core.excel import Column, Row, SheetError, parse_date, parse_decimal, parse_int, parse_text
 from fugong.core.text import clean, name_key
 from fugong.dispatch import services

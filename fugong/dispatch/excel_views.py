@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from fugong import access
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.core.excel import ExtraSheet, SheetError, export_rows, read_table, write_xlsx
 from fugong.core.models import ImportBatch
 from fugong.dispatch import excel, selectors

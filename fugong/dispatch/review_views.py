@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fugong import access
 from fugong.accounts.models import Role
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.core.excel import Column, write_xlsx
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start

@@ -5,9 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from fugong import access
 from fugong.accounts.models import Role, User
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise, KeyProject

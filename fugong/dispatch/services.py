@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong.accounts.models import Role, User
-from fugong.analytics import rollup
 from fugong.core import bulk
 from fugong.dispatch import duties, validation
 from fugong.dispatch.models import (
@@ -31,6 +30,7 @@ from fugong.dispatch.models import (
     Source,
     WeeklyReport,
 )
+from fugong.dispatch.signals import reports_written
 from fugong.enterprises.models import Enterprise
 
 
@@ -341,7 +341,7 @@ REPORT_WRITE_FIELDS = ("warnings", "source", "on_behalf", "filed_by", "filed_at"
 def _write(kind: Kind, *, creates: list, updates: list, versions: list, actor, source: str, now) -> None:
     """Write with plain executemany (fugong.core.bulk): the ORM's bulk_create costs too much per row here."""
     # Keep the figures rollup live: in this transaction, before the writes (it reads the old values).
-    rollup.reports_written(kind.name, creates=creates, updates=updates)
+    reports_written.send(sender=kind.model, kind=kind.name, creates=creates, updates=updates)
     subject = kind.subject_field
     insert_fields = [subject, kind.period_field, "league", "county", *kind.fields, *REPORT_WRITE_FIELDS, "late"]
     bulk.insert_rows(

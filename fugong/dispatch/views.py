@@ -20,8 +20,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from fugong import access
 from fugong.accounts.models import Role
-from fugong.core import access
 from fugong.dispatch import duties, selectors, services
 from fugong.dispatch.forms import ProjectReportForm, ReportForm
 from fugong.dispatch.models import (

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from fugong import access
 from fugong.areas.models import Area, Park
-from fugong.core import access
 from fugong.enterprises import selectors, services
 from fugong.enterprises.models import Enterprise, Industry
 

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Park
-from fugong.core import access
 from fugong.core.excel import Column, Row, parse_bool, parse_decimal, parse_int, parse_row, parse_text
 from fugong.core.text import clean, name_key
 from fugong.enterprises import services

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fugong import access
 from fugong.areas.models import Area, Park
-from fugong.core import access
 from fugong.enterprises.models import Enterprise, Industry, SizeClass, Tag
 
 

@@ -2,9 +2,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.core.text import clean
 from fugong.enterprises.credit_code import normalise
 from fugong.enterprises.models import Enterprise, KeyProject

@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from fugong import access
 from fugong.accounts.models import User
-from fugong.analytics import rollup
 from fugong.areas.models import Area, Park
-from fugong.core import access
 from fugong.core.text import clean, clean_name, pinyin_keys
 from fugong.enterprises.credit_code import CreditCodeError, check
 from fugong.enterprises.models import ENTERPRISE_HISTORY, Enterprise, Industry, KeyProject, SizeClass, Tag
+from fugong.enterprises.signals import enterprises_changed
 
 # Rows per INSERT and per IN (...) lookup in bulk writes; well under SQLite's limit on query parameters.
 BULK_BATCH = 500
@@ -113,7 +113,7 @@ def _save(enterprise: Enterprise, data: EnterpriseData, *, actor: User | None, s
         del enterprise.skip_history_when_saving
     ENTERPRISE_HISTORY.create_historical_record(enterprise, "+" if created else "~")
     # The figures rollup follows moves between counties, industries, duties, headcount and output.
-    rollup.enterprises_changed([enterprise.pk])
+    enterprises_changed.send(sender=Enterprise, ids=[enterprise.pk])
     return enterprise
 
 
@@ -204,7 +204,7 @@ def enterprise_bulk_create(*, actor: User | None, items: list[EnterpriseData], s
             ],
             batch_size=BULK_BATCH,
         )  # fmt: skip
-    rollup.enterprises_changed([e.pk for e in enterprises])  # they join the figures rollup
+    enterprises_changed.send(sender=Enterprise, ids=[e.pk for e in enterprises])  # they join the figures rollup
     return enterprises
 
 

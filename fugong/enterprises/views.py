@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from fugong import access
 from fugong.accounts.models import Role
 from fugong.areas import selectors as area_selectors
-from fugong.core import access
 from fugong.core.forms import add_service_errors
 from fugong.enterprises import selectors, services
 from fugong.enterprises.forms import EnterpriseForm, KeyProjectForm

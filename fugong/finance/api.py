@@ -5,7 +5,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from fugong.core import access
+from fugong import access
 from fugong.core.schemas import EnterpriseCaseOut
 from fugong.finance import selectors, services
 

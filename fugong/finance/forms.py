@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fugong import access
 from fugong.accounts.models import Bank, Role, User
-from fugong.core import access
 from fugong.finance.models import Target, Urgency
 
 TEXT = {"class": "form-control"}

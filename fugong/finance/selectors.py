@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from fugong import access
 from fugong.accounts.models import User
-from fugong.core import access
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, State, Target
 from fugong.problems.selectors import in_scope, league_names
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fugong import access
 from fugong.accounts.models import Bank, Role, User
-from fugong.core import access
 from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, ReferralEvent, State, Target, Urgency

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from fugong import access
 from fugong.accounts.models import Role
-from fugong.core import access
 from fugong.core.excel import write_xlsx
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query

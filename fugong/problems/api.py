@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from fugong import access
 from fugong.accounts.models import Department, Role, User
-from fugong.core import access
 from fugong.core.schemas import EnterpriseCaseOut
 from fugong.problems import selectors, services
 from fugong.problems.models import Problem, Source

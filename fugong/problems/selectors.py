@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
+from fugong import access
 from fugong.accounts.models import User
-from fugong.core import access
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
 from fugong.problems.models import OPEN_STATES, Category, Problem, State

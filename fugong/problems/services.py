@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fugong import access
 from fugong.accounts.models import Department, Role, User
 from fugong.areas.models import Area
-from fugong.core import access
 from fugong.enterprises.models import Enterprise
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between

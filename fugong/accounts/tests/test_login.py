@@ -7,8 +7,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from config.testing import PASSWORD
 from fugong.accounts.models import Role
-from fugong.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

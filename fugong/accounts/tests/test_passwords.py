@@ -6,8 +6,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from config.testing import PASSWORD, make_user
 from fugong.accounts.models import Role, User
-from fugong.core.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

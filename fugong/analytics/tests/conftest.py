@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from fugong.core.testing import make_enterprise
+from config.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import Deadline
 from fugong.dispatch.tests.scenario import project

@@ -46,8 +46,8 @@ def ctx(**fields) -> brief.BriefContext:
 
 def test_the_headline_follows_the_seed_at_full_scale():
     """The demo plan at full scale (2,757 enterprises, 1,065,116 employees) gives the seed's sentence."""
-    from fugong.core.demo import reports
-    from fugong.core.demo.plan import make_plan
+    from fugong.demo import reports
+    from fugong.demo.plan import make_plan
 
     plan = make_plan(seed=2020)
     planned = reports.as_of(reports.make_report_plan(plan, seed=2020).daily, plan.above_scale, reports.HEADLINE_DAY)
@@ -99,7 +99,7 @@ def test_other_apps_add_sections_in_order(picture):
 
 @pytest.mark.skipif(not os.environ.get("FUGONG_SLOW"), reason="builds the full demo, about a minute: FUGONG_SLOW=1")
 def test_the_built_demo_prints_the_seed_headline(db, client):
-    from fugong.core import demo
+    from fugong.demo import build as demo
 
     demo.build()
     region = User.objects.get(username="region")

@@ -8,11 +8,11 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+from config.testing import make_enterprise
+from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.analytics.tests.conftest import DAY, PR, WR, daily, file
 from fugong.areas.models import Area
-from fugong.core.testing import make_enterprise
 from fugong.core.tests import browser_support
-from fugong.core.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.dispatch import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.analytics import figures as engine
 from fugong.analytics import rollup
-from fugong.core.testing import make_enterprise
 from fugong.dispatch.models import DailyReport
 
 START = date(2020, 2, 3)

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.analytics import figures as engine
 from fugong.analytics import rollup
 from fugong.analytics.rollup_models import RollupDay, RollupMember
 from fugong.areas.models import Area, Park
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, Deadline, WeeklyReport
 from fugong.enterprises import services as registry

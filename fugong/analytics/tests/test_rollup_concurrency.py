@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from config.testing import make_enterprise
+from config.tests.browser_support import _restore_migrated_data
 from fugong.analytics import rollup
 from fugong.analytics.tests.test_rollup import compressed, rows_of_rollup
-from fugong.core.testing import make_enterprise
-from fugong.core.tests.browser_support import _restore_migrated_data
 from fugong.dispatch import services
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")

@@ -9,7 +9,7 @@ from fugong.accounts.models import Role, User
 from fugong.analytics import figures as engine
 from fugong.analytics import rollup
 from fugong.analytics.rollup_models import RollupDay, RollupState
-from fugong.core import demo
+from fugong.demo import build as demo
 from fugong.dispatch.models import Deadline
 
 

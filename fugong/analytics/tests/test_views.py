@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from docx import Document
 from python_calamine import CalamineWorkbook
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.analytics import selectors
 from fugong.analytics.tests.conftest import DAY, EXPECTED, EXPECTED_BEFORE, PR, daily, file
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.tests.scenario import project
 

@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from config.testing import make_enterprise
 from fugong.areas.models import Area, Park
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import Deadline
 from fugong.enterprises import services as enterprise_services

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from config.testing import make_enterprise
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
-from fugong.core.testing import make_enterprise
 from fugong.dispatch.models import DailyReport, ProjectReport, ReportVersion, WeeklyReport, week_start
 from fugong.dispatch.tests.scenario import project
 

@@ -12,10 +12,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from config.testing import make_enterprise
+from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.accounts.models import Role
-from fugong.core.testing import make_enterprise
 from fugong.core.tests import browser_support
-from fugong.core.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, Source
 

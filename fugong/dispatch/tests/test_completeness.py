@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 import python_calamine
 
+from config.testing import make_user
 from fugong.accounts.models import Role
 from fugong.areas.models import Area
-from fugong.core.testing import make_user
 from fugong.dispatch import selectors, services
 from fugong.dispatch.tests.scenario import DAY, MONDAY, build, file
 

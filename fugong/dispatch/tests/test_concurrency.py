@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from config.testing import make_enterprise, personas
+from config.tests.browser_support import _restore_migrated_data
 from fugong.accounts.models import Role
-from fugong.core.testing import make_enterprise, personas
-from fugong.core.tests.browser_support import _restore_migrated_data
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, ReportVersion, Source
 

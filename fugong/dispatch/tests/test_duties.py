@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import duties, services
 from fugong.dispatch.models import Source
 from fugong.enterprises import services as enterprise_services

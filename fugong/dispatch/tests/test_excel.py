@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
 from fugong.core.models import ImportBatch
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, ReportVersion, Source, WeeklyReport
 

@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from config.testing import make_user
 from fugong.accounts.models import Role
-from fugong.core.testing import make_user
 from fugong.dispatch import reminders, tasks
 from fugong.dispatch.models import PeriodLock, Reminder
 from fugong.dispatch.tests.scenario import DAY, MONDAY, build

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, ReportVersion, Source, WeeklyReport
 

@@ -12,9 +12,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, Deadline, ProjectReport, ReportVersion, Source, WeeklyReport
 from fugong.dispatch.tests.scenario import project

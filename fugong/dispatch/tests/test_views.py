@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.areas.models import Park
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, ProjectReport, ReportVersion, Source, WeeklyReport, week_start
 from fugong.enterprises import services as enterprise_services
@@ -147,7 +147,7 @@ def test_success_shows_the_warnings(client, users, baotou_enterprise):
 
 
 def test_a_weekly_enterprise_files_for_this_weeks_monday(client):
-    from fugong.core.testing import make_user
+    from config.testing import make_user
 
     park = Park.objects.get(name="包头铝业产业园区")
     weekly = make_enterprise(county="150203", above_scale=False, park=park)

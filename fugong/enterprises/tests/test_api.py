@@ -2,9 +2,9 @@ import json
 
 import pytest
 
+from config.testing import credit_code, make_enterprise
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Role
-from fugong.core.testing import credit_code, make_enterprise
 from fugong.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from config.testing import credit_code, make_enterprise
 from fugong.accounts.models import Role
 from fugong.core.models import ImportBatch
-from fugong.core.testing import credit_code, make_enterprise
 from fugong.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from config.testing import credit_code
 from fugong.accounts.models import Role
 from fugong.core.excel import SheetError, read_table
 from fugong.core.models import ImportBatch, ImportRow
-from fugong.core.testing import credit_code
 from fugong.enterprises import excel
 from fugong.enterprises.models import Enterprise
 from fugong.enterprises.tests.test_excel import HEADER, decide, preview, row, xlsx

@@ -53,8 +53,8 @@ def test_it_finds_by_credit_code_however_typed(client, users, baotou_enterprise,
 @pytest.fixture
 def spread(baotou_enterprise, ordos_enterprise):
     """Five enterprises that each filter tells apart: name -> enterprise."""
+    from config.testing import make_enterprise
     from fugong.areas.models import Park
-    from fugong.core.testing import make_enterprise
 
     park = Park.objects.get(name="包头铝业产业园区")
     return {
@@ -100,7 +100,7 @@ def test_htmx_gets_only_the_table(client, users, baotou_enterprise):
 
 
 def test_the_list_query_count_does_not_grow_with_rows(client, users, django_assert_max_num_queries):
-    from fugong.core.testing import make_enterprise
+    from config.testing import make_enterprise
 
     for _ in range(30):
         make_enterprise(county="150202")
@@ -123,7 +123,7 @@ def test_enterprise_user_gets_404_for_another_enterprise(client, users, ordos_en
 
 
 def test_league_official_creates_in_scope(client, users):
-    from fugong.core.testing import credit_code
+    from config.testing import credit_code
 
     client.force_login(users[Role.LEAGUE])
     code = credit_code("150202")
@@ -148,7 +148,7 @@ def test_league_official_creates_in_scope(client, users):
 
 
 def test_league_official_cannot_create_outside_scope(client, users):
-    from fugong.core.testing import credit_code
+    from config.testing import credit_code
 
     client.force_login(users[Role.LEAGUE])
     response = client.post(
@@ -168,7 +168,7 @@ def test_league_official_cannot_create_outside_scope(client, users):
 
 
 def test_a_wrong_check_digit_is_refused_with_the_reason(client, users):
-    from fugong.core.testing import credit_code
+    from config.testing import credit_code
 
     client.force_login(users[Role.LEAGUE])
     code = credit_code("150202")
@@ -215,7 +215,7 @@ def test_edit_records_who_and_how(client, users, baotou_enterprise):
 
 
 def test_a_create_and_an_edit_with_tags_make_one_version_each(client, users):
-    from fugong.core.testing import credit_code
+    from config.testing import credit_code
 
     client.force_login(users[Role.LEAGUE])
     code = credit_code("150202")

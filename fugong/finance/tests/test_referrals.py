@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from config.testing import make_user
 from fugong.accounts.models import Bank, Role
-from fugong.core.testing import make_user
 from fugong.finance import selectors, services
 from fugong.finance.models import FinancingNeed, Referral, ReferralEvent, State, Target
 from fugong.problems.tests.factories import make_referral
@@ -155,7 +155,7 @@ def test_counts_and_amounts_by_league_outcome_and_target(users, baotou_enterpris
 
 
 def test_row_checks_agree_with_the_querysets(users, baotou_enterprise, ordos_enterprise):
-    from fugong.core import access
+    from fugong import access
 
     make_referral(baotou_enterprise)
     make_referral(ordos_enterprise, bank_name="中国工商银行内蒙古分行")

@@ -101,7 +101,7 @@ def test_the_list_checks_moves_without_a_query_per_row(client, users, baotou_ent
 
 
 def test_row_checks_agree_with_the_querysets(users, baotou_enterprise, ordos_enterprise):
-    from fugong.core import access
+    from fugong import access
     from fugong.problems.models import Problem
 
     for category in ("transport", "labour"):

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from config.testing import make_user
 from fugong.accounts.models import Department, Role
-from fugong.core.testing import make_user
 from fugong.problems import services
 from fugong.problems.models import State, TimelineEntry
 from fugong.problems.tests.factories import make_problem

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from config.testing import make_enterprise
 from fugong.accounts.models import Role
 from fugong.core.excel import header_index, match_column
-from fugong.core.testing import make_enterprise
 from fugong.dispatch import services as dispatch
 from fugong.problems import excel, selectors, services
 from fugong.problems.models import Attachment, Problem, Source, State

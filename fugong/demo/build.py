@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from fugong.core.demo.data import LOGINS
-from fugong.core.demo.plan import make_plan
-from fugong.core.demo.steps import PASSWORD, STEPS, Context
+from fugong.demo.data import LOGINS
+from fugong.demo.plan import make_plan
+from fugong.demo.steps import PASSWORD, STEPS, Context
 from fugong.enterprises.models import Enterprise
 
 DEFAULT_SEED = 2020

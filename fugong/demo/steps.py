@@ -17,14 +17,14 @@ from django.db.models import Q
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Bank, Department, User, WorkGroup
 from fugong.areas.models import Area, Park
-from fugong.core.demo import data as d
-from fugong.core.demo.plan import Plan
-from fugong.core.demo.reports import build_reports, wipe_reports
 from fugong.core.text import clean_name
+from fugong.demo import data as d
+from fugong.demo.finance import build_referrals, wipe_referrals
+from fugong.demo.plan import Plan
+from fugong.demo.problems import build_problems, wipe_problems
+from fugong.demo.reports import build_reports, wipe_reports
 from fugong.enterprises import services
 from fugong.enterprises.models import Enterprise, Industry, KeyProject
-from fugong.finance.demo import build_referrals, wipe_referrals
-from fugong.problems.demo import build_problems, wipe_problems
 
 PASSWORD = "Fugong@2020"  # noqa: S105  the one demo password, printed by `manage.py logins`
 

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from config.testing import PASSWORD
 from fugong.accounts.models import Role
-from fugong.core.testing import PASSWORD
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION_KEY = "p7Xq2#Lm9vR4tW8zK1nB6cY3hJ0fD5sG-aE@uI7oP2qZ9xV4bN8mC1lK6jH3g"

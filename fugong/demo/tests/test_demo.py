@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 
+from config.testing import credit_code, make_enterprise
 from fugong.accounts.models import Role, User, WorkGroup
 from fugong.areas.models import Area, Park
-from fugong.core import demo
-from fugong.core.demo import data, steps
-from fugong.core.demo.plan import FAKE_PHONE_PREFIX, apportion, calibrate, load_geography, make_plan
-from fugong.core.testing import credit_code, make_enterprise
+from fugong.demo import build as demo
+from fugong.demo import data, steps
+from fugong.demo.plan import FAKE_PHONE_PREFIX, apportion, calibrate, load_geography, make_plan
 from fugong.enterprises import services
 from fugong.enterprises.credit_code import check
 from fugong.enterprises.models import Enterprise, Industry, KeyProject

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
-from fugong.core.testing import PASSWORD
+from config.testing import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, quiet: no sandbox in containers, no GPU, and nothing phoning home that could

@@ -6,12 +6,12 @@ from datetime import date
 import pytest
 
 from fugong.accounts.models import Role, User
-from fugong.core import demo
-from fugong.core.demo import steps
-from fugong.core.demo.plan import make_plan
-from fugong.finance.demo import plan_referrals
+from fugong.demo import build as demo
+from fugong.demo import steps
+from fugong.demo.finance import plan_referrals
+from fugong.demo.plan import make_plan
+from fugong.demo.problems import plan_problems
 from fugong.finance.models import Referral, Target
-from fugong.problems.demo import plan_problems
 from fugong.problems.models import Category, Escalation, Problem, State
 
 SMALL = 0.05

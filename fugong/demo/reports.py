@@ -19,11 +19,11 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from fugong.core.demo import data as d
-from fugong.core.demo.plan import EnterpriseRow, Plan, ProjectRow, calibrate
+from fugong.demo import data as d
+from fugong.demo.plan import EnterpriseRow, Plan, ProjectRow, calibrate
 
 if TYPE_CHECKING:
-    from fugong.core.demo.steps import Context
+    from fugong.demo.steps import Context
 
 FIRST_DAY = date(2020, 2, 3)
 LAST_DAY = date(2020, 3, 31)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from config.testing import make_enterprise
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Role
 from fugong.core.models import ImportBatch
-from fugong.core.testing import make_enterprise
 from fugong.enterprises import services
 from fugong.enterprises.models import KeyProject
 
@@ -348,8 +348,8 @@ def test_every_url_has_an_entry():
 def ctx(users, baotou_enterprise, ordos_enterprise):
     from decimal import Decimal
 
+    from config.testing import credit_code
     from fugong.areas.models import Area
-    from fugong.core.testing import credit_code
 
     project_in = services.key_project_save(
         actor=None,
@@ -464,8 +464,8 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
 
 
 def make_other_user():
+    from config.testing import make_user
     from fugong.areas.models import Area
-    from fugong.core.testing import make_user
 
     return make_user("oscar_outsider", Role.LEAGUE, area=Area.objects.get(code="150600"))
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from fugong.accounts.models import User
-from fugong.core import demo
+from fugong.demo import build as demo
 
 
 class Command(BaseCommand):

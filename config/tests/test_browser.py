@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
+from config.testing import make_enterprise
+from config.tests.browser_support import horizontal_overflow, html_lang, log_in, screenshot
 from fugong.areas.models import Area
-from fugong.core.testing import make_enterprise
 from fugong.core.tests import browser_support
-from fugong.core.tests.browser_support import horizontal_overflow, html_lang, log_in, screenshot
 from fugong.enterprises import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from fugong.core import demo
+from fugong.demo import build as demo
 
 
 class Command(BaseCommand):

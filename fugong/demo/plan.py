@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from fugong.areas.services import DATA as AREA_DATA
-from fugong.core.demo import data as d
+from fugong.demo import data as d
 from fugong.enterprises.credit_code import ALPHABET, make
 
 # Not a real number block: every demo phone number starts with this prefix.

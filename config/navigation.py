@@ -1,0 +1,60 @@
+"""The side navigation: the one place that lists every app's pages, by role."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fugong.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES = frozenset(Role.values)
+OFFICIALS = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
+AREA_ROLES = OFFICIALS | {Role.WORKGROUP}
+
+# One entry per page in the side navigation; each later app adds its own rows here.
+NAVIGATION = [
+    NavItem(_("Home"), "home", ALL_ROLES - AREA_ROLES),
+    NavItem(_("Dashboard"), "analytics:dashboard", AREA_ROLES),
+    NavItem(_("Brief"), "analytics:brief", AREA_ROLES),
+    NavItem(_("Enterprises"), "enterprises:list", AREA_ROLES),
+    NavItem(_("My enterprise"), "enterprises:mine", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Key projects"), "enterprises:project_list", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Import enterprises"), "enterprises:import", frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})),
+    NavItem(_("File a report"), "dispatch:form", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Dispatch grid"), "dispatch:grid", OFFICIALS),
+    NavItem(_("Upload reports (Excel)"), "dispatch:excel_upload", OFFICIALS),
+    NavItem(_("Completeness"), "dispatch:completeness", AREA_ROLES),
+    NavItem(_("Review and lock"), "dispatch:review", frozenset({Role.REGION, Role.LEAGUE})),
+    NavItem(_("Problems"), "problems:list", AREA_ROLES | {Role.ENTERPRISE, Role.HANDLER}),
+    NavItem(_("My queue"), "problems:queue", frozenset({Role.HANDLER})),
+    NavItem(_("Problem statistics"), "problems:stats", AREA_ROLES | {Role.HANDLER}),
+    NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
+    NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "navigation": [
+            {"label": item.label, "url": item.url, "active": item.url_name == current}
+            for item in NAVIGATION
+            if user.role in item.roles
+        ]
+    }
