@@ -3,15 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from fugong.accounts.models import Role
+from fugong import access
 from fugong.analytics.views import dashboard
 
 
 @login_required
 def home(request):
     user = request.user
-    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
+    if access.can_see_figures(user):
         # Officials land on the live picture of their area.
         return dashboard(request)
-    context = {"enterprise": user.enterprise} if user.role == Role.ENTERPRISE else {}
-    return render(request, "home.html", context)
+    return render(request, "home.html", {"enterprise": access.own_enterprise(user)})

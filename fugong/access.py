@@ -7,9 +7,15 @@ Anything out of scope is answered as if it did not exist: Http404, never 403.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from fugong.accounts.models import Role, User
+from fugong.accounts.models import OFFICIAL_ROLES, Role, User, WorkGroup
 from fugong.areas.models import Area, Park
+from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport
 from fugong.enterprises.models import Enterprise, KeyProject
+from fugong.finance.models import FinancingNeed, Referral, ReferralBatch
+from fugong.problems.models import Problem
+
+# Officials and work-group members: their view of enterprises is exactly area_scope.
+AREA_ROLES = OFFICIAL_ROLES | {Role.WORKGROUP}
 
 
 def area_scope(user: User) -> Q | None:
@@ -39,6 +45,49 @@ def visible_enterprises(user: User) -> QuerySet[Enterprise]:
     # enterprises when the problem ledger and the financing referrals land.
     scope = area_scope(user)
     return Enterprise.objects.none() if scope is None else Enterprise.objects.filter(scope)
+
+
+def scope_area(user: User) -> Area | None:
+    """The area an official's scope is bound to; None for work groups and everyone else."""
+    if user.is_authenticated and user.role in OFFICIAL_ROLES and user.area_id:
+        return user.area
+    return None
+
+
+def scope_work_group(user: User) -> WorkGroup | None:
+    """The work group whose leagues make the user's scope; None for everyone else."""
+    if user.is_authenticated and user.role == Role.WORKGROUP and user.work_group_id:
+        return user.work_group
+    return None
+
+
+def own_enterprise(user: User) -> Enterprise | None:
+    """The enterprise an enterprise's user speaks for; None for everyone else (they name one)."""
+    if user.is_authenticated and user.role == Role.ENTERPRISE:
+        return user.enterprise
+    return None
+
+
+def access_own_enterprise(user: User) -> Enterprise:
+    """The enterprise's own pages (its report form, "my enterprise"): 404 for everyone else."""
+    if not (user.is_authenticated and user.role == Role.ENTERPRISE):
+        raise Http404
+    return _first_or_404(Enterprise.objects.select_related("league", "county").filter(pk=user.enterprise_id))
+
+
+def is_own_enterprise(user: User | None, enterprise_id: int | None) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.role == Role.ENTERPRISE
+        and enterprise_id is not None
+        and user.enterprise_id == enterprise_id
+    )
+
+
+def files_on_behalf(user: User, enterprise_id: int | None) -> bool:
+    """A report filed by anyone but the enterprise's own user is filed on its behalf."""
+    return not is_own_enterprise(user, enterprise_id)
 
 
 def can_edit_registry(user: User) -> bool:
@@ -114,11 +163,71 @@ def fileable_key_projects(user: User) -> QuerySet[KeyProject]:
     return visible_key_projects(user) if can_edit_registry(user) else KeyProject.objects.none()
 
 
+def can_review(user: User) -> bool:
+    """Review and lock belong to league officials (and the region above them)."""
+    return user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE) and bool(user.area_id)
+
+
 def can_review_league(user: User, league_code: str) -> bool:
-    """Review and lock belong to the league (and the region above it)."""
-    if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE) and user.area_id):
+    if not can_review(user):
         return False
     return user.area.level == Area.Level.REGION or user.area_id == league_code
+
+
+def can_see_figures(user: User) -> bool:
+    """The dashboard, the brief and the drill-downs: officials and work groups, within area_scope."""
+    return user.is_authenticated and user.role in AREA_ROLES
+
+
+# --- Reports ---------------------------------------------------------------------------------------------------
+
+
+def visible_reports(user: User, model: type[DailyReport | WeeklyReport | ProjectReport]) -> QuerySet:
+    """Reports as lists, the API and the counts take them: an enterprise its own; everyone else by the area
+    recorded on the report when it was filed (so a county's past figures stay its own after a move)."""
+    if user.is_authenticated and user.role == Role.ENTERPRISE:
+        subject = "project__owner_id" if model is ProjectReport else "enterprise_id"
+        return model.objects.filter(**{subject: user.enterprise_id})
+    scope = area_scope(user)
+    return model.objects.none() if scope is None else model.objects.filter(scope)
+
+
+# A report opens with its subject: whoever sees the enterprise (the key project) now sees its reports, as the
+# links from the grid, the drill-downs and the forms assume.
+
+
+def access_daily_report(user: User, pk: int) -> DailyReport:
+    reports = DailyReport.objects.filter(pk=pk, enterprise__in=visible_enterprises(user))
+    return _first_or_404(reports.select_related("enterprise", "filed_by"))
+
+
+def access_weekly_report(user: User, pk: int) -> WeeklyReport:
+    reports = WeeklyReport.objects.filter(pk=pk, enterprise__in=visible_enterprises(user))
+    return _first_or_404(reports.select_related("enterprise", "filed_by"))
+
+
+def access_project_report(user: User, pk: int) -> ProjectReport:
+    reports = ProjectReport.objects.filter(pk=pk, project__in=visible_key_projects(user))
+    return _first_or_404(reports.select_related("project", "filed_by"))
+
+
+def _official_of_league(user: User, league_code: str) -> bool:
+    """The region's officials, and the league's own (its county officials included)."""
+    area = scope_area(user)
+    return area is not None and (area.level == Area.Level.REGION or area.league_code == league_code)
+
+
+def can_see_phones_in_league(user: User, league_code: str) -> bool:
+    """The missing list: phones in full to officials of the enterprise's league and the region only; work groups
+    chase through the league, so they see them masked (docs/dispatch.md)."""
+    return _official_of_league(user, league_code)
+
+
+def _first_or_404(qs: QuerySet):
+    found = qs.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 # --- Problems and financing referrals -----------------------------------------------------------------------
@@ -165,9 +274,7 @@ def can_see_referral(user: User, referral) -> bool:
     return in_area_scope(user, league_id=referral.league_id, county_id=referral.county_id)
 
 
-def visible_problems(user: User) -> QuerySet:
-    from fugong.problems.models import Problem
-
+def visible_problems(user: User) -> QuerySet[Problem]:
     if not (user.is_authenticated and user.is_active):
         return Problem.objects.none()
     if user.role == Role.ENTERPRISE:
@@ -178,7 +285,7 @@ def visible_problems(user: User) -> QuerySet:
     return Problem.objects.none() if scope is None else Problem.objects.filter(scope)
 
 
-def access_problem(user: User, pk: int):
+def access_problem(user: User, pk: int) -> Problem:
     problem = (
         visible_problems(user)
         .select_related("enterprise", "enterprise__industry", "league", "county", "department", "handler")
@@ -209,14 +316,28 @@ def can_see_contacts(user: User, enterprise: Enterprise) -> bool:
         return enterprise.pk == user.enterprise_id
     if user.role == Role.WORKGROUP:
         return user.work_group.leagues.filter(code=enterprise.league_id).exists()
-    if user.is_official and user.area_id:
-        return user.area.level == Area.Level.REGION or enterprise.league_id in (user.area_id, user.area.parent_id)
-    return False
+    return _official_of_league(user, enterprise.league_id)
 
 
-def visible_referrals(user: User) -> QuerySet:
-    from fugong.finance.models import Referral
+def can_raise_problems(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.ENTERPRISE)
 
+
+def is_handler(user: User) -> bool:
+    """Handlers work the problems routed to their department: the queue is theirs."""
+    return user.is_authenticated and user.role == Role.HANDLER
+
+
+def can_see_problem_stats(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.HANDLER)
+
+
+def handles_for_department(user: User, department_id: int | None) -> bool:
+    """A handler of the department a problem is routed to: the one who may accept, answer and be assigned it."""
+    return user.is_authenticated and user.role == Role.HANDLER and user.department_id == department_id
+
+
+def visible_referrals(user: User) -> QuerySet[Referral]:
     if not (user.is_authenticated and user.is_active):
         return Referral.objects.none()
     if user.role == Role.ENTERPRISE:
@@ -227,7 +348,7 @@ def visible_referrals(user: User) -> QuerySet:
     return Referral.objects.none() if scope is None else Referral.objects.filter(scope)
 
 
-def access_referral(user: User, pk: int):
+def access_referral(user: User, pk: int) -> Referral:
     referral = (
         visible_referrals(user)
         .select_related("enterprise", "enterprise__industry", "league", "county", "batch", "bank", "need")
@@ -239,9 +360,7 @@ def access_referral(user: User, pk: int):
     return referral
 
 
-def visible_financing_needs(user: User) -> QuerySet:
-    from fugong.finance.models import FinancingNeed
-
+def visible_financing_needs(user: User) -> QuerySet[FinancingNeed]:
     if not (user.is_authenticated and user.is_active):
         return FinancingNeed.objects.none()
     if user.role == Role.ENTERPRISE:
@@ -253,3 +372,31 @@ def visible_financing_needs(user: User) -> QuerySet:
 def can_refer(user: User) -> bool:
     """Referral batches are made by officials, within their area."""
     return can_edit_registry(user)
+
+
+def can_see_financing_needs(user: User) -> bool:
+    """Needs are raised by enterprises and gathered by officials and work groups; banks see referrals only."""
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.ENTERPRISE)
+
+
+def can_see_referral_stats(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.BANK)
+
+
+def is_bank_of(user: User, referral: Referral) -> bool:
+    """The bank a referral was sent to: the one who records contact, approval and loan."""
+    return (
+        user.is_authenticated
+        and user.role == Role.BANK
+        and referral.bank_id is not None
+        and user.bank_id == referral.bank_id
+    )
+
+
+def visible_referral_batches(user: User) -> QuerySet[ReferralBatch]:
+    """A batch is visible to whoever sees one of its referrals."""
+    return ReferralBatch.objects.filter(pk__in=visible_referrals(user).values("batch_id")).select_related("bank")
+
+
+def access_referral_batch(user: User, pk: int) -> ReferralBatch:
+    return _first_or_404(visible_referral_batches(user).filter(pk=pk))

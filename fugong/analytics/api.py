@@ -5,6 +5,7 @@ from datetime import date
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from fugong import access
 from fugong.analytics import brief as briefs
 from fugong.analytics import selectors
 from fugong.analytics.figures import Figures, Scope, breakdown, figures
@@ -73,7 +74,7 @@ def values(f: Figures) -> dict:
 
 def _read(request, query: FigureQuery) -> tuple[date, Scope]:
     user = request.auth
-    if not selectors.can_see_figures(user):
+    if not access.can_see_figures(user):
         raise Http404
     scope = Scope.from_query(query.dict() | {"as_of": ""})
     selectors.check_scope(user=user, scope=scope)

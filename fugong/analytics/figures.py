@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 
 from fugong import access
-from fugong.accounts.models import Role, User
+from fugong.accounts.models import User
 from fugong.analytics import rollup
 from fugong.analytics.rollup_models import RollupKey
 from fugong.areas.models import Area
@@ -156,15 +156,13 @@ def _aggregate(
     return _from_reports(user=user, as_of=as_of, scope=scope, by=by, counties=counties)
 
 
-# The roles whose view is exactly access.area_scope over enterprises (an enterprise sees itself alone).
-AREA_ROLES = (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP)
 ROLLUP_GROUPS = {"": "", "league": "league_id", "county": "county_id", "industry": "industry_id"}
 
 
 def _rollup_keys(*, user: User, scope: Scope, by: str, counties: list[str] | None = None):
     """The rollup keys of a scope as (sql, params); None when the rollup cannot answer (park or tag scopes and
     breakdowns, roles other than area officials, rollup not ready); () when nothing is in scope."""
-    if scope.park or scope.tag or by not in ROLLUP_GROUPS or not user.is_authenticated or user.role not in AREA_ROLES:
+    if scope.park or scope.tag or by not in ROLLUP_GROUPS or not access.can_see_figures(user):
         return None
     if not rollup.readable(scope.duty):
         return None

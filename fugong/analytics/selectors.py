@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong import access
-from fugong.accounts.models import Role, User
+from fugong.accounts.models import User
 from fugong.areas.models import Area
 from fugong.dispatch.models import (
     DailyReport,
@@ -92,18 +92,15 @@ def check_scope(*, user: User, scope: Scope) -> None:
         raise Http404
 
 
-def can_see_figures(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP)
-
-
 def area_name(*, user: User, scope: Scope, chinese: bool = True) -> str:
     """The area a figure is about, as a brief names it: 全区, a league, a county, a work group's leagues."""
     code = scope.county or scope.league
     if code:
         area = Area.objects.get(code=code)
         return area.name if chinese else area.display_name
-    if user.role == Role.WORKGROUP:
-        return f"{user.work_group.name}联系盟市" if chinese else user.work_group.name
+    group = access.scope_work_group(user)
+    if group is not None:
+        return f"{group.name}联系盟市" if chinese else group.name
     if user.area_id and user.area.level != Area.Level.REGION:
         return user.area.name if chinese else user.area.display_name
     return "全区" if chinese else _("Whole region")
@@ -480,8 +477,9 @@ def ranking_level(*, user: User, scope: Scope) -> str:
         return ""
     if scope.league:
         return "county"
-    if user.role in (Role.LEAGUE, Role.COUNTY) and user.area.level != Area.Level.REGION:
-        return "county" if user.area.level == Area.Level.LEAGUE else ""
+    area = access.scope_area(user)
+    if area is not None and area.level != Area.Level.REGION:
+        return "county" if area.level == Area.Level.LEAGUE else ""
     return "league"
 
 

@@ -30,7 +30,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def read_request(request) -> tuple[date, Scope]:
     """The as-of date and scope of the URL, checked against what the user may see (404 outside)."""
-    if not selectors.can_see_figures(request.user):
+    if not access.can_see_figures(request.user):
         raise Http404
     scope = Scope.from_query(request.GET)
     selectors.check_scope(user=request.user, scope=scope)

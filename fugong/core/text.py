@@ -56,3 +56,12 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     full = "".join(lazy_pinyin(simplified, errors="default")).lower()
     initials = "".join(lazy_pinyin(simplified, style=Style.FIRST_LETTER, errors="default")).lower()
     return _NOT_KEY.sub("", full), _NOT_KEY.sub("", initials)
+
+
+def mask_phone(phone) -> str:
+    """138****1234: the first three and the last four digits stay, so a caller can still tell numbers apart;
+    always four stars, so the mask does not tell the length either. Short numbers keep their last two only."""
+    phone = str(phone or "").strip()
+    if len(phone) >= 8:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" + phone[-2:] if phone else ""

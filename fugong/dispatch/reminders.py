@@ -18,9 +18,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from fugong.accounts.models import Role, User
+from fugong.core.text import mask_phone
 from fugong.dispatch import duties
 from fugong.dispatch.models import Deadline, PeriodLock, PeriodType, Reminder, week_start
-from fugong.dispatch.selectors import mask_phone, period_of, unreported
+from fugong.dispatch.selectors import period_of, unreported
 from fugong.enterprises.models import Enterprise
 
 logger = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fugong import access
-from fugong.accounts.models import Role
 from fugong.areas.models import Area
 from fugong.core.excel import Column, write_xlsx
+from fugong.core.text import mask_phone
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start
 
@@ -73,8 +73,8 @@ def _missing_rows(user, enterprises) -> list[MissingRow]:
     rows = []
     for e in enterprises:
         if e.league_id not in visible:
-            visible[e.league_id] = selectors.sees_phones_of(user, e.league_id)
-        rows.append(MissingRow(e, e.contact_phone if visible[e.league_id] else selectors.mask_phone(e.contact_phone)))
+            visible[e.league_id] = access.can_see_phones_in_league(user, e.league_id)
+        rows.append(MissingRow(e, e.contact_phone if visible[e.league_id] else mask_phone(e.contact_phone)))
     return rows
 
 
@@ -138,7 +138,7 @@ def completeness(request):
 
 def _reviewer_league(user, requested: str) -> Area:
     """A league official reviews their own league; the region chooses one (the first by default)."""
-    if not (user.role in (Role.REGION, Role.LEAGUE) and user.area_id):
+    if not access.can_review(user):
         raise Http404
     leagues = Area.objects.filter(level=Area.Level.LEAGUE)
     if user.area.level != Area.Level.REGION:

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from fugong import access
-from fugong.accounts.models import Role, User
+from fugong.accounts.models import User
 from fugong.areas.models import Area
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport, week_start
@@ -33,13 +33,7 @@ def due_projects(*, user: User, league: str = "", county: str = "") -> QuerySet[
 
 
 def _scoped_reports(model, user: User, league: str, county: str):
-    qs = model.objects.all()
-    if user.role == "enterprise":
-        subject = "project__owner_id" if model is ProjectReport else "enterprise_id"
-        qs = qs.filter(**{subject: user.enterprise_id})
-    else:
-        scope = access.area_scope(user)
-        qs = qs.none() if scope is None else qs.filter(scope)
+    qs = access.visible_reports(user, model)
     if league:
         qs = qs.filter(league_id=league)
     if county:
@@ -260,20 +254,3 @@ def reporting_rate_series(
         points.append(RatePoint(day=day, due=due, filed=filed.get(day, 0), rate=reporting_rate(filed.get(day, 0), due)))
         day += step
     return points
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: the first three and the last four digits stay, so a caller can still tell numbers apart."""
-    phone = (phone or "").strip()
-    if len(phone) >= 8:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "****" + phone[-2:] if phone else ""
-
-
-def sees_phones_of(user: User, league_code: str) -> bool:
-    """Officials of the enterprise's league (and the region) see phones in full; everyone else masked."""
-    if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area_id):
-        return False
-    if user.area.level == Area.Level.REGION:
-        return True
-    return user.area.league_code == league_code

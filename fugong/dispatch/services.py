@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fugong.accounts.models import Role, User
+from fugong import access
+from fugong.accounts.models import User
 from fugong.core import bulk
 from fugong.dispatch import duties, validation
 from fugong.dispatch.models import (
@@ -205,7 +206,7 @@ def _is_on_behalf(actor: User | None, kind: Kind, subject) -> bool:
     if actor is None:
         return False
     owner_id = subject.owner_id if kind.name == "project" else subject.pk
-    return not (actor.role == Role.ENTERPRISE and actor.enterprise_id == owner_id)
+    return access.files_on_behalf(actor, owner_id)
 
 
 def reports_save(

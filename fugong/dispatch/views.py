@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fugong import access
-from fugong.accounts.models import Role
 from fugong.dispatch import duties, selectors, services
 from fugong.dispatch.forms import ProjectReportForm, ReportForm
 from fugong.dispatch.models import (
@@ -33,7 +32,6 @@ from fugong.dispatch.models import (
     ReportVersion,
     Source,
     Status,
-    WeeklyReport,
     week_start,
 )
 from fugong.enterprises.models import Enterprise
@@ -125,13 +123,35 @@ def _locked(kind, league_id: str, period: date) -> bool:
     return bool(services.locked_periods(kind=kind, leagues={league_id}, periods={period}))
 
 
+def _initial(kind: services.Kind, report, period: date, default: dict) -> dict:
+    """A form starts from the latest report; the period's own report also gives the version it edits."""
+    initial = report.values() if report is not None else default
+    if report is not None and kind.period_of(report) == period:
+        initial["version"] = report.version
+    return initial
+
+
+def _save(request, form, *, kind: services.Kind, subject, period: date) -> services.Outcome:
+    """The form's values through the service; what it refuses goes back onto the form."""
+    outcome = services.report_save(
+        actor=request.user,
+        kind=kind,
+        subject=subject,
+        period=period,
+        values=form.values(),
+        source=Source.FORM,
+        base_version=form.cleaned_data["version"],
+    )
+    if outcome.ok:
+        _announce(request, outcome, period)
+    else:
+        _put_outcome_on_form(form, outcome)
+    return outcome
+
+
 @login_required
 def report_form(request):
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
-    enterprise = access.fileable_enterprises(request.user).select_related("league", "county").first()
-    if enterprise is None:
-        raise Http404
+    enterprise = access.access_own_enterprise(request.user)
     duty = duties.duty_of(enterprise)
     projects = access.fileable_key_projects(request.user)
     if duty is None:
@@ -141,26 +161,13 @@ def report_form(request):
     chosen = min(_day(request.GET.get("date"), today), today)
     period = chosen if kind is services.DAILY else week_start(chosen)
     report = selectors.last_report(enterprise=enterprise, model=kind.model, before=period)
-    initial = report.values() if report is not None else {"employees": enterprise.employees}
-    if report is not None and kind.period_of(report) == period:
-        initial["version"] = report.version
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(request.POST or None, initial=_initial(kind, report, period, {"employees": enterprise.employees}))
     outcome = None
     if request.method == "POST" and form.is_valid():
-        outcome = services.report_save(
-            actor=request.user,
-            kind=kind,
-            subject=enterprise,
-            period=period,
-            values=form.values(),
-            source=Source.FORM,
-            base_version=form.cleaned_data["version"],
-        )
+        outcome = _save(request, form, kind=kind, subject=enterprise, period=period)
         if outcome.ok:
-            _announce(request, outcome, period)
             query = f"?{urlencode({'date': chosen.isoformat()})}" if "date" in request.GET else ""
             return redirect(reverse("dispatch:form") + query)
-        _put_outcome_on_form(form, outcome)
     context = {
         "enterprise": enterprise,
         "form": form,
@@ -182,30 +189,17 @@ def project_report_form(request, pk):
     period = week_start(min(_day(request.GET.get("week"), today), today))
     # The project is gated above; its own reports need no further scope.
     report = ProjectReport.objects.filter(project=project, week__lte=period).order_by("-week").first()
-    initial = report.values() if report is not None else {}
-    if report is not None and report.week == period:
-        initial["version"] = report.version
-    form = ProjectReportForm(request.POST or None, initial=initial)
+    form = ProjectReportForm(request.POST or None, initial=_initial(kind, report, period, {}))
     outcome = None
     if request.method == "POST" and form.is_valid():
-        outcome = services.report_save(
-            actor=request.user,
-            kind=kind,
-            subject=project,
-            period=period,
-            values=form.values(),
-            source=Source.FORM,
-            base_version=form.cleaned_data["version"],
-        )
+        outcome = _save(request, form, kind=kind, subject=project, period=period)
         if outcome.ok:
-            _announce(request, outcome, period)
             query = f"?{urlencode({'week': period.isoformat()})}" if "week" in request.GET else ""
             return redirect(reverse("dispatch:project_form", args=[project.pk]) + query)
-        _put_outcome_on_form(form, outcome)
     context = {
         "project": project,
         "form": form,
-        "on_behalf": request.user.role != Role.ENTERPRISE,
+        "on_behalf": access.files_on_behalf(request.user, project.owner_id),
         "locked": _locked(kind, project.league_id, period),
         **_form_context(kind, period, report, outcome),
     }
@@ -414,20 +408,18 @@ def _versions(kind: services.Kind, report) -> list[VersionRow]:
     return rows
 
 
-def _detail(request, kind: services.Kind, report, *, subject: str, back: str):
-    context = {
-        "kind": kind,
-        "report": report,
-        "subject": subject,
-        "values": _display(kind, report.values()),
-        "versions": _versions(kind, report),
-        "back": back,
-    }
-    return render(request, "dispatch/report_detail.html", context)
+# One gate per kind of report; one view shows them all.
+REPORT_GATES = {
+    services.DAILY.name: access.access_daily_report,
+    services.WEEKLY.name: access.access_weekly_report,
+    services.PROJECT.name: access.access_project_report,
+}
 
 
 def _back_to_intake(request, kind: services.Kind, report) -> str:
-    if request.user.role == Role.ENTERPRISE:
+    """The enterprise goes back to its own form; an official filing daily reports to the grid."""
+    owner_id = report.project.owner_id if kind is services.PROJECT else report.enterprise_id
+    if access.is_own_enterprise(request.user, owner_id):
         if kind is services.PROJECT:
             return reverse("dispatch:project_form", args=[report.project_id]) + f"?week={report.week.isoformat()}"
         return reverse("dispatch:form") + f"?date={kind.period_of(report).isoformat()}"
@@ -437,30 +429,16 @@ def _back_to_intake(request, kind: services.Kind, report) -> str:
 
 
 @login_required
-def daily_detail(request, pk):
-    visible = access.visible_enterprises(request.user)
-    report = DailyReport.objects.filter(pk=pk, enterprise__in=visible).select_related("enterprise", "filed_by").first()
-    if report is None:
-        raise Http404
-    back = _back_to_intake(request, services.DAILY, report)
-    return _detail(request, services.DAILY, report, subject=report.enterprise.name, back=back)
-
-
-@login_required
-def weekly_detail(request, pk):
-    visible = access.visible_enterprises(request.user)
-    report = WeeklyReport.objects.filter(pk=pk, enterprise__in=visible).select_related("enterprise", "filed_by").first()
-    if report is None:
-        raise Http404
-    back = _back_to_intake(request, services.WEEKLY, report)
-    return _detail(request, services.WEEKLY, report, subject=report.enterprise.name, back=back)
-
-
-@login_required
-def project_report_detail(request, pk):
-    visible = access.visible_key_projects(request.user)
-    report = ProjectReport.objects.filter(pk=pk, project__in=visible).select_related("project", "filed_by").first()
-    if report is None:
-        raise Http404
-    back = _back_to_intake(request, services.PROJECT, report)
-    return _detail(request, services.PROJECT, report, subject=report.project.name, back=back)
+def report_detail(request, kind: str, pk: int):
+    kind = services.KINDS[kind]
+    report = REPORT_GATES[kind.name](request.user, pk)
+    subject = report.project if kind is services.PROJECT else report.enterprise
+    context = {
+        "kind": kind,
+        "report": report,
+        "subject": subject.name,
+        "values": _display(kind, report.values()),
+        "versions": _versions(kind, report),
+        "back": _back_to_intake(request, kind, report),
+    }
+    return render(request, "dispatch/report_detail.html", context)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
-from fugong.accounts.models import Role
 from fugong.areas import selectors as area_selectors
 from fugong.core.forms import add_service_errors
 from fugong.enterprises import selectors, services
@@ -58,9 +57,8 @@ def enterprise_list(request):
 
 @login_required
 def enterprise_mine(request):
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
-    return redirect("enterprises:detail", credit_code=request.user.enterprise.credit_code)
+    enterprise = access.access_own_enterprise(request.user)
+    return redirect("enterprises:detail", credit_code=enterprise.credit_code)
 
 
 @login_required

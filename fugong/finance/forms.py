@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong import access
-from fugong.accounts.models import Bank, Role, User
+from fugong.accounts.models import Bank, User
 from fugong.finance.models import Target, Urgency
 
 TEXT = {"class": "form-control"}
@@ -26,7 +26,7 @@ class NeedForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == Role.ENTERPRISE:
+        if access.own_enterprise(user) is not None:
             del self.fields["credit_code"]
 
     def clean_credit_code(self):
@@ -37,7 +37,7 @@ class NeedForm(forms.Form):
         return enterprise
 
     def enterprise(self):
-        return self.user.enterprise if self.user.role == Role.ENTERPRISE else self.cleaned_data["credit_code"]
+        return access.own_enterprise(self.user) or self.cleaned_data["credit_code"]
 
 
 class BatchForm(forms.Form):

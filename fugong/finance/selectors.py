@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from fugong import access
 from fugong.accounts.models import User
-from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, State, Target
+from fugong.finance.models import FinancingNeed, Referral, State, Target
 from fugong.problems.selectors import in_scope, league_names
 
 
@@ -45,18 +45,6 @@ def need_list(*, user: User, unreferred: bool = False) -> QuerySet[FinancingNeed
     qs = access.visible_financing_needs(user).select_related("enterprise", "league")
     return qs.filter(referrals__isnull=True) if unreferred else qs
 
-
-def visible_batches(user: User) -> QuerySet[ReferralBatch]:
-    return ReferralBatch.objects.filter(pk__in=access.visible_referrals(user).values("batch_id")).select_related("bank")
-
-
-def access_batch(user: User, pk: int) -> ReferralBatch:
-    from django.http import Http404
-
-    batch = visible_batches(user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404
-    return batch
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong import access
-from fugong.accounts.models import Bank, Role, User
+from fugong.accounts.models import Bank, User
 from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, ReferralEvent, State, Target, Urgency
@@ -161,7 +161,7 @@ def batch_create(
 def relations(user: User, referral: Referral) -> set[str]:
     if not access.can_see_referral(user, referral):
         return set()
-    if user.role == Role.BANK and user.bank_id == referral.bank_id:
+    if access.is_bank_of(user, referral):
         return {BANK}
     return {OFFICIAL} if user.is_official else set()
 

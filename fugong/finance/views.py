@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
-from fugong.accounts.models import Role
 from fugong.core.excel import write_xlsx
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
@@ -23,7 +22,6 @@ from fugong.finance.models import State, Target
 from fugong.problems.selectors import contact_of
 
 PAGE_SIZE = 50
-NEED_ROLES = (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP, Role.ENTERPRISE)
 
 
 @login_required
@@ -38,7 +36,7 @@ def referral_list(request):
         "states": State.choices,
         "targets": Target.choices,
         "leagues": access.visible_areas(request.user).filter(level="league"),
-        "batches": selectors.visible_batches(request.user),
+        "batches": access.visible_referral_batches(request.user),
         "can_refer": access.can_refer(request.user),
     }
     template = "finance/_table.html" if request.htmx else "finance/list.html"
@@ -81,7 +79,7 @@ def referral_move(request, pk):
 
 @login_required
 def need_list(request):
-    if request.user.role not in NEED_ROLES:
+    if not access.can_see_financing_needs(request.user):
         raise Http404
     page = Paginator(selectors.need_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -93,7 +91,7 @@ def need_list(request):
 
 @login_required
 def need_create(request):
-    if request.user.role not in NEED_ROLES:
+    if not access.can_see_financing_needs(request.user):
         raise Http404
     form = NeedForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +130,7 @@ def batch_create(request):
 
 @login_required
 def batch_detail(request, pk):
-    batch = selectors.access_batch(request.user, pk)
+    batch = access.access_referral_batch(request.user, pk)
     qs = selectors.referral_list(user=request.user, filters=selectors.ReferralFilters(batch=str(batch.pk)))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "finance/batch.html", {"batch": batch, "page": page, "query": filter_query(request.GET)})
@@ -141,7 +139,7 @@ def batch_detail(request, pk):
 @login_required
 @require_GET
 def batch_export(request, pk):
-    batch = selectors.access_batch(request.user, pk)
+    batch = access.access_referral_batch(request.user, pk)
     qs = selectors.referral_list(user=request.user, filters=selectors.ReferralFilters(batch=str(batch.pk)))
     qs = qs.select_related("county", "enterprise__industry").order_by("league_id", "pk")
     content = write_xlsx(
@@ -161,7 +159,7 @@ def batch_export(request, pk):
 @login_required
 @require_GET
 def referral_stats(request):
-    if request.user.role not in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP, Role.BANK):
+    if not access.can_see_referral_stats(request.user):
         raise Http404
     as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
     stats = selectors.referral_stats(user=request.user, as_of=as_of)

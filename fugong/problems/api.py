@@ -106,14 +106,13 @@ def get_problem(request, problem_id: int):
 @router.post("", response={201: ProblemDetailOut, 400: Error, 404: Error})
 def create_problem(request, payload: ProblemIn):
     user = request.auth
-    if user.role == Role.ENTERPRISE:
-        enterprise = user.enterprise
-    elif user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
+    enterprise = access.own_enterprise(user)
+    if enterprise is None:
+        if not access.can_raise_problems(user):
+            raise Http404
         if not payload.credit_code:
             raise ValidationError({"credit_code": [_("Name the enterprise by its credit code.")]})
         enterprise = access.access_enterprise(user, payload.credit_code.strip().upper())
-    else:
-        raise Http404
     problem = services.problem_raise(
         actor=user,
         enterprise=enterprise,

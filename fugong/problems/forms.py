@@ -25,7 +25,7 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == Role.ENTERPRISE:
+        if access.own_enterprise(user) is not None:
             del self.fields["credit_code"]
 
     def clean_credit_code(self):
@@ -36,9 +36,7 @@ class ProblemForm(forms.Form):
         return enterprise
 
     def enterprise(self):
-        if self.user.role == Role.ENTERPRISE:
-            return self.user.enterprise
-        return self.cleaned_data["credit_code"]
+        return access.own_enterprise(self.user) or self.cleaned_data["credit_code"]
 
 
 class MoveForm(forms.Form):

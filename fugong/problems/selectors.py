@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from fugong import access
 from fugong.accounts.models import User
+from fugong.core.text import mask_phone
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
 from fugong.problems.models import OPEN_STATES, Category, Problem, State
@@ -81,12 +82,6 @@ def merge_candidates(problem: Problem) -> QuerySet[Problem]:
         .exclude(state=State.DECLINED)
         .order_by("raised_on")
     )
-
-
-def mask_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
 
 
 def contact_of(user: User, enterprise) -> tuple[str, str]:

@@ -96,9 +96,9 @@ def relations(user: User, problem: Problem) -> set[str]:
     found = {VIEWER} if access.can_see_problem(user, problem) else set()
     if not found:
         return found
-    if user.role == Role.HANDLER and user.department_id == problem.department_id:
+    if access.handles_for_department(user, problem.department_id):
         found.add(HANDLER)
-    if user.role == Role.ENTERPRISE and user.enterprise_id == problem.enterprise_id:
+    if access.is_own_enterprise(user, problem.enterprise_id):
         found.add(ENTERPRISE)
     if user.is_official:
         found.add(OFFICIAL)
@@ -273,14 +273,14 @@ def problem_move(
         problem.state = State.SUBMITTED
         notify = _department_users(department.pk)
     elif action == "assign":
-        if handler is None or handler.role != Role.HANDLER or handler.department_id != problem.department_id:
+        if handler is None or not access.handles_for_department(handler, problem.department_id):
             raise ValidationError({"handler": [_("Choose a handler of %(dept)s.") % {"dept": problem.department}]})
         problem.handler = handler
         detail = {"handler": handler.username}
         notify = [handler]
     elif transition.target is not None:
         problem.state = transition.target
-    if action in ("accept", "start") and actor is not None and actor.role == Role.HANDLER and problem.handler is None:
+    if action in ("accept", "start") and actor is not None and access.is_handler(actor) and problem.handler is None:
         problem.handler = actor
     if action == "resolve":
         problem.resolution = comment

@@ -14,17 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
-from fugong.accounts.models import Department, Role
+from fugong.accounts.models import Department
 from fugong.core.excel import write_xlsx
 from fugong.core.forms import add_service_errors
-from fugong.dispatch.models import DailyReport
 from fugong.enterprises.views import filter_query
 from fugong.problems import attachments, excel, selectors, services
 from fugong.problems.forms import AttachmentForm, MoveForm, ProblemForm
 from fugong.problems.models import Attachment, Category, Source, State
 
 PAGE_SIZE = 50
-RAISERS = (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP, Role.ENTERPRISE)
 
 
 def _list_context(request, qs):
@@ -45,14 +43,14 @@ def problem_list(request):
         categories=Category.choices,
         leagues=access.visible_areas(request.user).filter(level="league"),
         departments=Department.objects.all(),
-        can_raise=request.user.role in RAISERS,
+        can_raise=access.can_raise_problems(request.user),
     )
     return render(request, "problems/list.html", context)
 
 
 @login_required
 def problem_queue(request):
-    if request.user.role != Role.HANDLER:
+    if not access.is_handler(request.user):
         raise Http404
     context = _list_context(request, selectors.handler_queue(user=request.user))
     return render(request, "problems/queue.html", context)
@@ -62,16 +60,12 @@ def _report_of(request):
     report_id = request.GET.get("report") or request.POST.get("report")
     if not (report_id and str(report_id).isdigit()):
         return None
-    visible = access.visible_enterprises(request.user)
-    report = DailyReport.objects.filter(pk=int(report_id), enterprise__in=visible).select_related("enterprise").first()
-    if report is None:
-        raise Http404
-    return report
+    return access.access_daily_report(request.user, int(report_id))
 
 
 @login_required
 def problem_create(request):
-    if request.user.role not in RAISERS:
+    if not access.can_raise_problems(request.user):
         raise Http404
     report = _report_of(request)
     initial = {"credit_code": report.enterprise.credit_code, "description": report.note} if report else None
@@ -101,7 +95,8 @@ def problem_create(request):
                 _("Problem #%(id)s raised and routed to %(dept)s.") % {"id": problem.pk, "dept": problem.department},
             )
             return redirect("problems:detail", pk=problem.pk)
-    return render(request, "problems/form.html", {"form": form, "report": report})
+    context = {"form": form, "report": report, "own_enterprise": access.own_enterprise(request.user)}
+    return render(request, "problems/form.html", context)
 
 
 @login_required
@@ -206,7 +201,7 @@ def problem_export(request):
 @login_required
 @require_GET
 def problem_stats(request):
-    if request.user.role not in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP, Role.HANDLER):
+    if not access.can_see_problem_stats(request.user):
         raise Http404
     as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
     stats = selectors.problem_stats(user=request.user, as_of=as_of)

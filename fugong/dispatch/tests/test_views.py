@@ -365,3 +365,56 @@ def test_details_are_404_out_of_scope(client, users, baotou_enterprise, ordos_en
     assert client.get(f"/dispatch/reports/projects/{project_report.pk}/").status_code == 200
     client.force_login(users[Role.BANK])
     assert client.get(f"/dispatch/reports/projects/{project_report.pk}/").status_code == 404
+
+
+def test_one_view_opens_every_kind_of_report_behind_its_own_gate(client, users, baotou_enterprise, project):
+    park = Park.objects.get(name="包头铝业产业园区")
+    weekly = make_enterprise(county="150203", above_scale=False, park=park)
+    project_values = {"status": "started", "workers_on_site": 3, "investment_week": Decimal(1), "note": ""}
+    save = services.report_save
+    reports = {
+        "daily": file(baotou_enterprise),
+        "weekly": save(
+            actor=None,
+            kind=services.WEEKLY,
+            subject=weekly,
+            period=week_start(today()),
+            values={**figures(), "capacity_pct": Decimal(60)},
+            source=Source.API,
+        ).report,
+        "projects": save(
+            actor=None,
+            kind=services.PROJECT,
+            subject=project,
+            period=week_start(today()),
+            values=project_values,
+            source=Source.API,
+        ).report,
+    }
+    area = {Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP}
+    wrong = []
+    for role, user in users.items():
+        client.force_login(user)
+        for kind, report in reports.items():
+            # The enterprise files daily: the weekly report is another enterprise's.
+            expected = 200 if role in area or (role == Role.ENTERPRISE and kind != "weekly") else 404
+            if client.get(f"/dispatch/reports/{kind}/{report.pk}/").status_code != expected:
+                wrong.append((role, kind))
+            if client.get(f"/dispatch/reports/{kind}/{report.pk + 1000}/").status_code != 404:
+                wrong.append((role, kind, "missing"))
+    assert wrong == []
+
+
+def test_a_report_opens_where_its_enterprise_is_now(client, users, baotou_enterprise):
+    """The detail follows the enterprise, as the figures and the drill-downs that link to it do."""
+    from config.testing import make_user
+    from fugong.areas.models import Area
+
+    report = file(baotou_enterprise)
+    ordos = Area.objects.get(code="150622")
+    baotou_enterprise.county, baotou_enterprise.league_id = ordos, ordos.parent_id
+    baotou_enterprise.save()
+    client.force_login(users[Role.COUNTY])
+    assert client.get(f"/dispatch/reports/daily/{report.pk}/").status_code == 404
+    client.force_login(make_user("olga_ordos", Role.LEAGUE, area=Area.objects.get(code="150600")))
+    assert client.get(f"/dispatch/reports/daily/{report.pk}/").status_code == 200
