@@ -18,6 +18,13 @@ from fugong.problems.models import Problem
 AREA_ROLES = OFFICIAL_ROLES | {Role.WORKGROUP}
 
 
+def _first_or_404(qs: QuerySet):
+    found = qs.first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def area_scope(user: User) -> Q | None:
     """The area filter on objects carrying `league` and `county`; None means nothing is visible.
 
@@ -183,8 +190,8 @@ def can_see_figures(user: User) -> bool:
 
 
 def visible_reports(user: User, model: type[DailyReport | WeeklyReport | ProjectReport]) -> QuerySet:
-    """Reports as lists, the API and the counts take them: an enterprise its own; everyone else by the area
-    recorded on the report when it was filed (so a county's past figures stay its own after a move)."""
+    """Reports as the lists and the API take them: an enterprise its own; everyone else by the area recorded on
+    the report when it was filed. (The detail pages below go by the subject as it is now.)"""
     if user.is_authenticated and user.role == Role.ENTERPRISE:
         subject = "project__owner_id" if model is ProjectReport else "enterprise_id"
         return model.objects.filter(**{subject: user.enterprise_id})
@@ -218,16 +225,9 @@ def _official_of_league(user: User, league_code: str) -> bool:
 
 
 def can_see_phones_in_league(user: User, league_code: str) -> bool:
-    """The missing list: phones in full to officials of the enterprise's league and the region only; work groups
-    chase through the league, so they see them masked (docs/dispatch.md)."""
+    """The missing list: phones in full to officials of the enterprise's league and the region; work groups see
+    them masked (docs/dispatch.md), unlike on problems and referrals (can_see_contacts)."""
     return _official_of_league(user, league_code)
-
-
-def _first_or_404(qs: QuerySet):
-    found = qs.first()
-    if found is None:
-        raise Http404
-    return found
 
 
 # --- Problems and financing referrals -----------------------------------------------------------------------

@@ -549,3 +549,17 @@ def test_an_unbound_enterprise_in_another_league_stays_hidden_from_the_work_grou
     far = make_enterprise(county="152921", name="阿拉善化工有限公司", industry="26")
     client.force_login(users[Role.WORKGROUP])
     assert client.get(f"/enterprises/{far.credit_code}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_the_menu_offers_only_pages_that_open(rf, users, role):
+    from django.urls import resolve
+
+    from config.navigation import navigation
+
+    request = rf.get("/")
+    request.user, request.resolver_match = users[role], None
+    offered = [resolve(entry["url"]).view_name for entry in navigation(request)["navigation"]]
+    assert offered, role
+    assert [name for name in offered if role not in MATRIX[name].allowed] == []

@@ -337,6 +337,27 @@ def grid(request):
     return render(request, "dispatch/grid.html", context)
 
 
+def _refused_row(request, enterprise: Enterprise, period: date, form, outcome) -> GridRow:
+    """Refused, in conflict or not even a number: the inputs keep what was typed."""
+    report = DailyReport.objects.filter(enterprise=enterprise, date=period).first()
+    row = GridRow(
+        enterprise=enterprise,
+        day=period,
+        report=report,
+        values={name: request.POST.get(name, "") for name in services.DAILY.fields},
+        version=form.cleaned_data.get("version") if outcome is None else outcome.item.base_version,
+        overdue=report is None and _overdue(period),
+        errors=outcome.errors if outcome is not None else {k: list(v) for k, v in form.errors.items()},
+    )
+    if outcome is not None and outcome.result == "conflict":
+        # Saving again is a deliberate overwrite of the values now shown.
+        row.version, row.result = outcome.current["version"], "conflict"
+        row.conflict = _display(services.DAILY, outcome.current)
+    else:
+        row.result = "refused"
+    return row
+
+
 @login_required
 def grid_row(request, credit_code, day):
     if not access.can_edit_registry(request.user):
@@ -349,7 +370,6 @@ def grid_row(request, credit_code, day):
         row = _grid_row(enterprise, period, _grid_reports([enterprise], period).get(enterprise.pk), _overdue(period))
         return render(request, "dispatch/_grid_row.html", {"row": row, "status_choices": Status.choices})
     form = ReportForm(request.POST)
-    posted = {name: request.POST.get(name, "") for name in services.DAILY.fields}
     outcome = None
     if form.is_valid():
         outcome = services.report_save(
@@ -365,23 +385,7 @@ def grid_row(request, credit_code, day):
         row = _grid_row(enterprise, period, outcome.report, False)
         row.warnings, row.result = outcome.warnings, outcome.result
     else:
-        # Refused, in conflict or not even a number: the inputs keep what was typed.
-        report = DailyReport.objects.filter(enterprise=enterprise, date=period).first()
-        row = GridRow(
-            enterprise=enterprise,
-            day=period,
-            report=report,
-            values=posted,
-            version=form.cleaned_data.get("version") if outcome is None else outcome.item.base_version,
-            overdue=report is None and _overdue(period),
-            errors=outcome.errors if outcome is not None else {k: list(v) for k, v in form.errors.items()},
-        )
-        if outcome is not None and outcome.result == "conflict":
-            # Saving again is a deliberate overwrite of the values now shown.
-            row.version, row.result = outcome.current["version"], "conflict"
-            row.conflict = _display(services.DAILY, outcome.current)
-        else:
-            row.result = "refused"
+        row = _refused_row(request, enterprise, period, form, outcome)
     return render(request, "dispatch/_grid_row.html", {"row": row, "status_choices": Status.choices})
 
 
