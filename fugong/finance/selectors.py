@@ -46,7 +46,6 @@ def need_list(*, user: User, unreferred: bool = False) -> QuerySet[FinancingNeed
     return qs.filter(referrals__isnull=True) if unreferred else qs
 
 
-
 @dataclass
 class Tally:
     key: str
