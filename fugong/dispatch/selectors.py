@@ -10,26 +10,17 @@ from fugong.accounts.models import Role, User
 from fugong.areas.models import Area
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport, week_start
+from fugong.enterprises.filters import RegistryFilters
 from fugong.enterprises.models import Enterprise, KeyProject
 
 
 def due_enterprises(*, user: User, period_type: str, league: str = "", county: str = "") -> QuerySet[Enterprise]:
     duty = duties.daily_q() if period_type == "daily" else duties.weekly_q()
-    qs = access.visible_enterprises(user).filter(duty)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
-    return qs
+    return RegistryFilters(league=league, county=county).narrow(access.visible_enterprises(user).filter(duty))
 
 
 def due_projects(*, user: User, league: str = "", county: str = "") -> QuerySet[KeyProject]:
-    qs = access.visible_key_projects(user)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
-    return qs
+    return RegistryFilters(league=league, county=county).narrow(access.visible_key_projects(user))
 
 
 def _scoped_reports(model, user: User, league: str, county: str):
@@ -40,11 +31,7 @@ def _scoped_reports(model, user: User, league: str, county: str):
     else:
         scope = access.area_scope(user)
         qs = qs.none() if scope is None else qs.filter(scope)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
-    return qs
+    return RegistryFilters(league=league, county=county).narrow(qs)
 
 
 def daily_reports(*, user: User, day: date | None = None, league: str = "", county: str = "") -> QuerySet[DailyReport]:
@@ -76,7 +63,10 @@ def last_report(*, enterprise: Enterprise, model=DailyReport, before: date | Non
 
 # --- Completeness: due, filed, filed late, missing (DESIGN.md, dispatch semantics) ------------
 
-PERIOD_FIELDS = {"daily": (DailyReport, "date"), "weekly": (WeeklyReport, "week")}
+PERIOD_FIELDS: dict[str, tuple[type[DailyReport] | type[WeeklyReport], str]] = {
+    "daily": (DailyReport, "date"),
+    "weekly": (WeeklyReport, "week"),
+}
 
 
 @dataclass(frozen=True)
@@ -272,7 +262,7 @@ def mask_phone(phone: str) -> str:
 
 def sees_phones_of(user: User, league_code: str) -> bool:
     """Officials of the enterprise's league (and the region) see phones in full; everyone else masked."""
-    if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area_id):
+    if not (user.is_authenticated and user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area is not None):
         return False
     if user.area.level == Area.Level.REGION:
         return True
