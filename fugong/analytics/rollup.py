@@ -487,7 +487,8 @@ def reports_written(kind: str, *, creates: list, updates: list) -> None:
     spans: dict[tuple[date, date], list[int]] = defaultdict(list)  # enterprises by (first, last) changed day
     for pk in members:
         spans[(min(changes[pk]), max(changes[pk]))].append(pk)
-    stale, deltas = states[kind], Deltas()
+    stale = states[kind]
+    deltas: Deltas = {}
     for (lo, hi), ids in spans.items():
         for chunk in _chunks(ids):
             before, around, after = _neighbours(source, chunk, lo, hi)
