@@ -23,6 +23,7 @@ test: install static messages test-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run -v1
 
 format: install

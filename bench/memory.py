@@ -139,7 +139,7 @@ def measure_commit(batch_id: str) -> dict:
     }
 
 
-def measure_dashboard(database: str) -> dict:
+def measure_dashboard(_database: str) -> dict:
     """A region official's dashboard at national scale: the page if it is there, else its figures calls."""
     from django.db.models import Max
     from django.test import Client

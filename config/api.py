@@ -59,12 +59,12 @@ def on_schema_error(request, exc):
 
 
 @api.exception_handler(Http404)
-def on_not_found(request, exc):
+def on_not_found(request, exc):  # noqa: ARG001 - django-ninja's handler signature
     return api.create_response(request, {"error": _("Not found.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
-def on_unauthenticated(request, exc):
+def on_unauthenticated(request, exc):  # noqa: ARG001 - django-ninja's handler signature
     return api.create_response(request, {"error": _("Authentication required.")}, status=401)
 
 

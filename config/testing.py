@@ -2,6 +2,7 @@
 
 import itertools
 from decimal import Decimal
+from typing import Any
 
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Bank, Department, Role, WorkGroup
@@ -20,7 +21,7 @@ def credit_code(area_code: str = "150203") -> str:
 
 def make_enterprise(*, county: str = "150203", name: str | None = None, **fields) -> Enterprise:
     n = next(_serial)
-    values = {
+    values: dict[str, Any] = {
         "credit_code": credit_code(county),
         "name": name or f"测试企业{n}有限公司",
         "county": Area.objects.get(code=county),
@@ -45,7 +46,7 @@ def make_user(username: str, role: str, **binding):
 def personas(enterprise: Enterprise) -> dict:
     """One user per role: officials of the region, Baotou and Kundulun; a group for Baotou."""
     group, _ = WorkGroup.objects.get_or_create(name="第一工作组")
-    group.leagues.add("150200")
+    group.leagues.add(Area.objects.get(code="150200"))
     return {
         Role.REGION: make_user("alice_region", Role.REGION, area=Area.objects.get(code="150000")),
         Role.LEAGUE: make_user("bob_league", Role.LEAGUE, area=Area.objects.get(code="150200")),

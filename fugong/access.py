@@ -33,20 +33,20 @@ def area_scope(user: User) -> Q | None:
     """
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area_id:
+    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area is not None:
         level = user.area.level
         if level == Area.Level.REGION:
             return Q()
         if level == Area.Level.LEAGUE:
             return Q(league_id=user.area_id)
         return Q(county_id=user.area_id)
-    if user.role == Role.WORKGROUP and user.work_group_id:
+    if user.role == Role.WORKGROUP and user.work_group is not None:
         return Q(league_id__in=user.work_group.leagues.values("code"))
     return None
 
 
 def visible_enterprises(user: User) -> QuerySet[Enterprise]:
-    if user.is_authenticated and user.role == Role.ENTERPRISE:
+    if user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return Enterprise.objects.filter(pk=user.enterprise_id)
     # Handlers (problems routed to their department) and banks (referrals to them) get their
     # enterprises when the problem ledger and the financing referrals land.
@@ -118,10 +118,12 @@ def visible_areas(user: User) -> QuerySet[Area]:
     scope = area_scope(user)
     if scope is None:
         return Area.objects.none()
-    if user.role == Role.WORKGROUP:
+    if user.role == Role.WORKGROUP and user.work_group is not None:
         codes = list(user.work_group.leagues.values_list("code", flat=True))
         return Area.objects.filter(Q(code__in=codes) | Q(parent_id__in=codes))
     area = user.area
+    if area is None:  # area_scope answers None for such a user: not reached
+        return Area.objects.none()
     if area.level == Area.Level.REGION:
         return Area.objects.all()
     if area.level == Area.Level.LEAGUE:
@@ -159,7 +161,7 @@ def visible_parks(user: User) -> QuerySet[Park]:
 
 def fileable_enterprises(user: User) -> QuerySet[Enterprise]:
     """Enterprises whose reports the user may file: their own, or those in an official's area."""
-    if user.is_authenticated and user.role == Role.ENTERPRISE:
+    if user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return Enterprise.objects.filter(pk=user.enterprise_id)
     return editable_enterprises(user)
 
@@ -240,15 +242,15 @@ def in_area_scope(user: User, *, league_id: str, county_id: str) -> bool:
     """area_scope(user) applied to one object in memory, so a list can check each row without a query."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area_id:
+    if user.role in (Role.REGION, Role.LEAGUE, Role.COUNTY) and user.area is not None:
         level = user.area.level
         if level == Area.Level.REGION:
             return True
         return league_id == user.area_id if level == Area.Level.LEAGUE else county_id == user.area_id
-    if user.role == Role.WORKGROUP and user.work_group_id:
-        if not hasattr(user, "_work_group_leagues"):
-            user._work_group_leagues = set(user.work_group.leagues.values_list("code", flat=True))
-        return league_id in user._work_group_leagues
+    if user.role == Role.WORKGROUP and user.work_group is not None:
+        if not hasattr(user, "_work_group_leagues"):  # cached on the user object: a list checks every row
+            user._work_group_leagues = set(user.work_group.leagues.values_list("code", flat=True))  # type: ignore[attr-defined]
+        return league_id in user._work_group_leagues  # type: ignore[attr-defined]
     return False
 
 
@@ -277,9 +279,9 @@ def can_see_referral(user: User, referral) -> bool:
 def visible_problems(user: User) -> QuerySet[Problem]:
     if not (user.is_authenticated and user.is_active):
         return Problem.objects.none()
-    if user.role == Role.ENTERPRISE:
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return Problem.objects.filter(enterprise_id=user.enterprise_id)
-    if user.role == Role.HANDLER:
+    if user.role == Role.HANDLER and user.department_id is not None:
         return Problem.objects.filter(department_id=user.department_id)
     scope = area_scope(user)
     return Problem.objects.none() if scope is None else Problem.objects.filter(scope)
@@ -314,7 +316,7 @@ def can_see_contacts(user: User, enterprise: Enterprise) -> bool:
         return False
     if user.role == Role.ENTERPRISE:
         return enterprise.pk == user.enterprise_id
-    if user.role == Role.WORKGROUP:
+    if user.role == Role.WORKGROUP and user.work_group is not None:
         return user.work_group.leagues.filter(code=enterprise.league_id).exists()
     return _official_of_league(user, enterprise.league_id)
 
@@ -340,9 +342,9 @@ def handles_for_department(user: User, department_id: int | None) -> bool:
 def visible_referrals(user: User) -> QuerySet[Referral]:
     if not (user.is_authenticated and user.is_active):
         return Referral.objects.none()
-    if user.role == Role.ENTERPRISE:
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return Referral.objects.filter(enterprise_id=user.enterprise_id)
-    if user.role == Role.BANK:
+    if user.role == Role.BANK and user.bank_id is not None:
         return Referral.objects.filter(bank_id=user.bank_id)
     scope = area_scope(user)
     return Referral.objects.none() if scope is None else Referral.objects.filter(scope)
@@ -363,7 +365,7 @@ def access_referral(user: User, pk: int) -> Referral:
 def visible_financing_needs(user: User) -> QuerySet[FinancingNeed]:
     if not (user.is_authenticated and user.is_active):
         return FinancingNeed.objects.none()
-    if user.role == Role.ENTERPRISE:
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return FinancingNeed.objects.filter(enterprise_id=user.enterprise_id)
     scope = area_scope(user)
     return FinancingNeed.objects.none() if scope is None else FinancingNeed.objects.filter(scope)

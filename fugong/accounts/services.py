@@ -7,7 +7,7 @@ from fugong.accounts.models import ApiToken, Bank, Department, Role, User, WorkG
 from fugong.areas.models import Area
 from fugong.enterprises.models import Enterprise
 
-AREA_LEVELS = {
+AREA_LEVELS: dict[str, set[str]] = {
     Role.REGION: {Area.Level.REGION},
     Role.LEAGUE: {Area.Level.LEAGUE},
     Role.COUNTY: {Area.Level.COUNTY},
@@ -31,7 +31,7 @@ def user_create(
         raise ValidationError({"role": [_("Unknown role “%(role)s”.") % {"role": role}]})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": [_("The username “%(name)s” is taken.") % {"name": username}]})
-    needs = {
+    needs: dict[str, tuple[str, object]] = {
         Role.REGION: ("area", area),
         Role.LEAGUE: ("area", area),
         Role.COUNTY: ("area", area),
@@ -42,7 +42,7 @@ def user_create(
     }
     if role in needs and needs[role][1] is None:
         raise ValidationError({needs[role][0]: [_("The role “%(role)s” needs this binding.") % {"role": role}]})
-    if role in AREA_LEVELS:
+    if role in AREA_LEVELS and area is not None:  # the check above made sure of the area
         allowed = AREA_LEVELS[role]
         # A separately listed city is run like a league, so its officials may hold the league role.
         if area.level not in allowed and not (role == Role.LEAGUE and area.separately_listed):

@@ -21,7 +21,7 @@ class CharacterClassValidator:
     def __init__(self, min_classes: int = 3):
         self.min_classes = min_classes
 
-    def validate(self, password, user=None):
+    def validate(self, password, user=None):  # noqa: ARG002 - Django's password validator interface
         if character_classes(password) < self.min_classes:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 

@@ -76,7 +76,7 @@ DRILL_COLUMNS = [
 
 def drill_sheet(rows, totals: selectors.DrillTotals, *, title: str, as_of: date) -> bytes:
     lines = [[c.value_of(e) for c in DRILL_COLUMNS] for e in rows.iterator(chunk_size=2000)]
-    total = [""] * len(DRILL_COLUMNS)
+    total: list[object] = [""] * len(DRILL_COLUMNS)
     total[0] = _("Total: %(n)d enterprises") % {"n": totals.enterprises}
     total[8], total[9] = totals.employees, totals.on_duty
     lines.append(total)
@@ -104,9 +104,9 @@ PROJECT_COLUMNS = [
 ]
 
 
-def project_sheet(rows, figures: selectors.ProjectFigures, *, title: str, as_of: date) -> bytes:
+def project_sheet(rows, *, title: str, as_of: date) -> bytes:
     lines = [[c.value_of(p) for c in PROJECT_COLUMNS] for p in rows]
-    total = [""] * len(PROJECT_COLUMNS)
+    total: list[object] = [""] * len(PROJECT_COLUMNS)
     total[0] = _("Total: %(n)d projects") % {"n": len(lines)}
     total[6] = sum(line[6] for line in lines)
     total[7] = sum(line[7] or 0 for line in lines)

@@ -24,37 +24,26 @@ from django.db.models import Count, QuerySet
 from fugong import access
 from fugong.accounts.models import User
 from fugong.analytics import rollup
-from fugong.analytics.rollup_models import RollupKey
+from fugong.analytics.rollup_models import RollupKey, Totals
 from fugong.areas.models import Area
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, Deadline, PeriodType, WeeklyReport, week_start
+from fugong.enterprises.filters import RegistryFilters, query_text, read_filters
 from fugong.enterprises.models import Enterprise
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(RegistryFilters):
     """Which enterprises a figure is about. The headline counts above-scale industrial enterprises."""
 
-    league: str = ""
-    county: str = ""
-    park: str = ""
-    industry: str = ""
-    tag: str = ""
-    duty: str = PeriodType.DAILY  # the reports the figures read: daily (default) or weekly
     above_scale: bool | None = True
+    duty: str = PeriodType.DAILY  # the reports the figures read: daily (default) or weekly
 
     @classmethod
     def from_query(cls, params) -> "Scope":
-        scale = (params.get("above_scale") or "").strip().lower()
-        duty = params.get("duty", "").strip()
+        duty = query_text(params, "duty")
         return cls(
-            league=params.get("league", "").strip(),
-            county=params.get("county", "").strip(),
-            park=params.get("park", "").strip(),
-            industry=params.get("industry", "").strip(),
-            tag=params.get("tag", "").strip(),
-            duty=duty if duty in PeriodType.values else PeriodType.DAILY,
-            above_scale={"": True, "1": True, "true": True, "0": False, "false": False, "all": None}.get(scale, True),
+            **read_filters(params, above_scale=True), duty=duty if duty in PeriodType.values else PeriodType.DAILY
         )
 
 
@@ -118,19 +107,7 @@ class Row:
 
 
 def scoped_enterprises(*, user: User, scope: Scope) -> QuerySet[Enterprise]:
-    qs = access.visible_enterprises(user)
-    if scope.above_scale is not None:
-        qs = qs.filter(above_scale=scope.above_scale)
-    if scope.league:
-        qs = qs.filter(league_id=scope.league)
-    if scope.county:
-        qs = qs.filter(county_id=scope.county)
-    if scope.park:
-        qs = qs.filter(park_id=scope.park)
-    if scope.industry:
-        qs = qs.filter(industry_id=scope.industry)
-    if scope.tag:
-        qs = qs.filter(tags__code=scope.tag)
+    qs = scope.narrow(access.visible_enterprises(user))
     duty = duties.daily_q() if scope.duty == PeriodType.DAILY else duties.weekly_q()
     return qs.filter(duty).order_by()
 
@@ -190,12 +167,12 @@ def _rollup_keys(*, user: User, scope: Scope, by: str, counties: list[str] | Non
         return ()
 
 
-def _from_totals(as_of: date, totals) -> Figures:
-    n, prod, work, employees, on_duty, weighted, output, filed, late, fresh, never = (int(v or 0) for v in totals)
+def _from_totals(as_of: date, t: Totals) -> Figures:
     return Figures(
-        as_of=as_of, enterprises=n, production_resumed=prod, work_resumed=work, employees=employees, on_duty=on_duty,
-        capacity_weighted=Decimal(weighted) / 1000, normal_output=Decimal(output) / 100, due=n, filed=filed,
-        filed_late=late, stale=n - never - fresh, never_reported=never,
+        as_of=as_of, enterprises=t.enterprises, production_resumed=t.production_resumed, work_resumed=t.work_resumed,
+        employees=t.employees, on_duty=t.on_duty, capacity_weighted=Decimal(t.capacity_weighted) / 1000,
+        normal_output=Decimal(t.normal_output) / 100, due=t.enterprises, filed=t.filed, filed_late=t.filed_late,
+        stale=t.enterprises - t.never_reported - t.fresh, never_reported=t.never_reported,
     )  # fmt: skip
 
 
@@ -207,10 +184,8 @@ def _from_rollup(
     if not keys:
         return None if keys is None else {}
     period = week_start(as_of) if scope.duty == PeriodType.WEEKLY else as_of
-    rows = rollup.aggregate(
-        kind=scope.duty, as_of_period=period, keys_sql=keys[0], keys_params=keys[1], group=ROLLUP_GROUPS[by]
-    )
-    return {str(k) if k is not None else "": _from_totals(as_of, totals) for k, *totals in rows}
+    rows = rollup.aggregate(as_of_period=period, keys_sql=keys[0], keys_params=keys[1], group=ROLLUP_GROUPS[by])
+    return {str(k) if k is not None else "": _from_totals(as_of, totals) for k, totals in rows}
 
 
 def _from_reports(
@@ -323,7 +298,7 @@ def _names(by: str, codes) -> dict[str, str]:
 
 def series(*, user: User, start: date, end: date, scope: Scope = Scope()) -> list[Figures]:
     step = timedelta(days=7 if scope.duty == PeriodType.WEEKLY else 1)
-    days = []
+    days: list[date] = []
     while start + step * len(days) <= end:
         days.append(start + step * len(days))
     keys = _rollup_keys(user=user, scope=scope, by="") if days else None
@@ -333,7 +308,9 @@ def series(*, user: User, start: date, end: date, scope: Scope = Scope()) -> lis
         weekly = scope.duty == PeriodType.WEEKLY
         periods = [week_start(day) if weekly else day for day in days]
         totals = rollup.series(periods=periods, keys_sql=keys[0], keys_params=keys[1])
-        return [_from_totals(day, t) if t[0] else Figures(as_of=day) for day, t in zip(days, totals, strict=True)]
+        return [
+            _from_totals(day, t) if t.enterprises else Figures(as_of=day) for day, t in zip(days, totals, strict=True)
+        ]
     out, day = [], start
     while day <= end:
         out.append(figures(user=user, as_of=day, scope=scope))

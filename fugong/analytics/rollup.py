@@ -26,31 +26,92 @@ read in a statement after the lock: in READ COMMITTED a statement sees what comm
 
 import contextlib
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
 
-from fugong.analytics.rollup_models import TOTALS, RollupDay, RollupKey, RollupMember, RollupState
+from fugong.analytics.rollup_models import TOTALS, RollupDay, RollupKey, RollupMember, RollupState, Totals
+from fugong.core import bulk
+from fugong.dispatch.models import DailyReport, Deadline, Status, WeeklyReport
+from fugong.enterprises.models import Enterprise, Tag
 
 BEGIN = date(1900, 1, 1)  # the registry's contribution: before any report
 CHUNK = 500  # ids per IN (...): under SQLite's parameter limit
-N = len(TOTALS)
-(ENTERPRISES, PROD, WORK, EMPLOYEES, ON_DUTY, WEIGHTED, OUTPUT, FILED, LATE, FRESH, NEVER) = range(N)
 KINDS = ("daily", "weekly")
 
+# Step changes to the totals are plain lists, one value per name in TOTALS, added up in place in the loops of the
+# write path; these constants name their positions.
+Vector = list[int]
+Events = dict[date, Vector]  # an enterprise's step changes, by day
+Deltas = dict[tuple[int, date], Vector]  # step changes by (key id, day)
+N = len(TOTALS)
+ENTERPRISES, PROD, WORK, EMPLOYEES, ON_DUTY, WEIGHTED, OUTPUT, FILED, LATE, FRESH, NEVER = (
+    TOTALS.index(name)
+    for name in (
+        "enterprises", "production_resumed", "work_resumed", "employees", "on_duty", "capacity_weighted",
+        "normal_output", "filed", "filed_late", "fresh", "never_reported",
+    )
+)  # fmt: skip
 
-def _kind(kind: str):
-    from fugong.dispatch.models import DailyReport, WeeklyReport
 
-    return (DailyReport, "date", 1) if kind == "daily" else (WeeklyReport, "week", 7)
+class _Source(NamedTuple):
+    """Where a kind's reports are."""
+
+    model: type[DailyReport] | type[WeeklyReport]
+    period: str  # the model's period field
+    days: int  # the length of a period
+
+
+SOURCES = {"daily": _Source(DailyReport, "date", 1), "weekly": _Source(WeeklyReport, "week", 7)}
+
+
+class _Report(NamedTuple):
+    """What the rollup reads of a report."""
+
+    day: date  # its period
+    status: str
+    employees: int
+    on_duty: int
+    cap10: int  # capacity recovery in tenths of a per cent
+    late: bool
+
+
+@dataclass
+class _Member:
+    """Which keys, headcount and output an enterprise contributes with (a `RollupMember` row)."""
+
+    kind: str  # '' = under no dispatch
+    coarse_key_id: int | None  # its county, every industry
+    fine_key_id: int | None  # its county and industry
+    employees: int
+    normal_output: int  # cents
+
+
+class _KeySpec(NamedTuple):
+    """A `RollupKey` by its values."""
+
+    kind: str
+    league: str
+    county: str
+    industry: str  # '' = every industry
+    above_scale: bool
+
+
+class _Neighbours(NamedTuple):
+    """Around a span of days, per enterprise: the report before, the reports in it, the day of the one after."""
+
+    before: dict[int, _Report]
+    around: dict[int, dict[date, _Report]]
+    after: dict[int, date]
 
 
 def stale_days(kind: str) -> int:
     """A carried-forward report is stale after this many days (weeks × 7 for weekly reports)."""
-    from fugong.dispatch.models import Deadline
-
-    return Deadline.for_type(kind).stale_after_days * _kind(kind)[2]
+    return Deadline.for_type(kind).stale_after_days * SOURCES[kind].days
 
 
 def _states() -> dict[str, int]:
@@ -69,7 +130,7 @@ _bypass = 0
 
 
 @contextlib.contextmanager
-def bypass():
+def bypass() -> Iterator[None]:
     """Read the raw reports inside (the baseline of the benchmark, and tests of the fallback)."""
     global _bypass
     _bypass += 1
@@ -90,7 +151,7 @@ def readable(kind: str) -> bool:
 # Contributions.
 
 
-def _add(events: dict, day: date, vec: list, sign: int = 1) -> None:
+def _add(events: Events, day: date, vec: Vector, sign: int = 1) -> None:
     acc = events.get(day)
     if acc is None:
         events[day] = acc = [0] * N
@@ -99,19 +160,19 @@ def _add(events: dict, day: date, vec: list, sign: int = 1) -> None:
             acc[i] += sign * v
 
 
-def _one(events: dict, day: date, index: int, value: int) -> None:
+def _one(events: Events, day: date, index: int, value: int) -> None:
     acc = events.get(day)
     if acc is None:
         events[day] = acc = [0] * N
     acc[index] += value
 
 
-def _report_events(events: dict, output: int, report: tuple, nxt: date | None, stale: int, step: int) -> None:
-    day, status, employees, on_duty, cap10, late = report
+def _report_events(events: Events, output: int, report: _Report, nxt: date | None, stale: int) -> None:
+    day = report.day
     vec = [0] * N
-    vec[PROD] = int(status == "production_resumed")
-    vec[WORK] = int(status == "work_resumed")
-    vec[EMPLOYEES], vec[ON_DUTY], vec[WEIGHTED] = employees, on_duty, cap10 * output
+    vec[PROD] = int(report.status == Status.PRODUCTION_RESUMED)
+    vec[WORK] = int(report.status == Status.WORK_RESUMED)
+    vec[EMPLOYEES], vec[ON_DUTY], vec[WEIGHTED] = report.employees, report.on_duty, report.cap10 * output
     _add(events, day, vec)
     if nxt is not None:
         _add(events, nxt, vec, -1)
@@ -120,41 +181,45 @@ def _report_events(events: dict, output: int, report: tuple, nxt: date | None, s
         end = nxt
     _one(events, day, FRESH, 1)
     _one(events, end, FRESH, -1)
-    # Filed is about the period alone: the next period starts `step` days later (queries read periods only).
+    # Filed is about the period alone: one day is enough, as figures are read as of a period's first day.
     _one(events, day, FILED, 1)
     _one(events, day + timedelta(days=1), FILED, -1)
-    if late:
+    if report.late:
         _one(events, day, LATE, 1)
         _one(events, day + timedelta(days=1), LATE, -1)
 
 
-def _window_events(member, reports: list, nxt: date | None, *, with_never: bool, stale: int, step: int) -> dict:
+def _window_events(
+    member: _Member, reports: Sequence[_Report], nxt: date | None, *, with_never: bool, stale: int
+) -> Events:
     """The contributions of consecutive reports, the last followed by a report on `nxt` (or none)."""
-    events: dict = {}
+    events: Events = {}
     for i, report in enumerate(reports):
-        _report_events(events, member.normal_output, report, reports[i + 1][0] if i + 1 < len(reports) else nxt,
-                       stale, step)  # fmt: skip
+        _report_events(events, member.normal_output, report, reports[i + 1].day if i + 1 < len(reports) else nxt,
+                       stale)  # fmt: skip
     if with_never:
         vec = [0] * N
         vec[EMPLOYEES], vec[NEVER] = member.employees, 1
         _add(events, BEGIN, vec)
-        first = reports[0][0] if reports else nxt
+        first = reports[0].day if reports else nxt
         if first is not None:
             _add(events, first, vec, -1)
     return events
 
 
-def _full_events(member, reports: list, stale: int, step: int) -> dict:
-    events = _window_events(member, reports, None, with_never=True, stale=stale, step=step)
+def _full_events(member: _Member, reports: Sequence[_Report], stale: int) -> Events:
+    events = _window_events(member, reports, None, with_never=True, stale=stale)
     vec = [0] * N
     vec[ENTERPRISES], vec[OUTPUT] = 1, member.normal_output
     _add(events, BEGIN, vec)
     return events
 
 
-def _spread(deltas: dict, member, events: dict, sign: int = 1) -> None:
+def _spread(deltas: Deltas, member: _Member, events: Events, sign: int = 1) -> None:
     """Add an enterprise's events to both its keys (its county with its industry, and with every industry)."""
     for key_id in (member.coarse_key_id, member.fine_key_id):
+        if key_id is None:  # under no dispatch: no keys (callers pass members with a kind only)
+            continue
         for day, vec in events.items():
             acc = deltas.get((key_id, day))
             if acc is None:
@@ -164,29 +229,24 @@ def _spread(deltas: dict, member, events: dict, sign: int = 1) -> None:
                     acc[i] += sign * v
 
 
-def _cap10(value) -> int:
-    return int(round(float(value) * 10))
-
-
-def _row(day, status, employees, on_duty, capacity, late) -> tuple:
-    return (day, status, int(employees), int(on_duty), _cap10(capacity), bool(late))
+def _report(day: date, status: str, employees: Any, on_duty: Any, capacity: Any, late: Any) -> _Report:
+    """From a report's values as the database or a model gives them (numbers may be Decimal or None)."""
+    return _Report(day, status, int(employees), int(on_duty), int(round(float(capacity) * 10)), bool(late))
 
 
 # Locks and running totals.
 
 
-def _chunks(items: list, size: int = CHUNK):
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _apply(deltas: dict) -> None:
+def _apply(deltas: Deltas) -> None:
     """Add step changes {(key, day): vector} to the running totals of every row on or after each day."""
-    from fugong.core import bulk
-
-    by_key: dict[int, dict] = defaultdict(dict)
+    by_key: dict[int, dict[date, Vector]] = defaultdict(dict)
     for (key_id, day), vec in deltas.items():
-        if key_id is not None and any(vec):
+        if any(vec):
             by_key[key_id][day] = vec
     if not by_key:
         return
@@ -194,7 +254,8 @@ def _apply(deltas: dict) -> None:
     quote = connection.ops.quote_name
     key_t, day_t = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
     cols = ", ".join(f"d.{quote(name)}" for name in TOTALS)
-    updates, inserts = [], []
+    updates: list[tuple] = []
+    inserts: list[tuple] = []
     for chunk in _chunks(keys):
         lo = min(min(by_key[k]) for k in chunk)
         marks = ", ".join(["%s"] * len(chunk))
@@ -211,8 +272,8 @@ def _apply(deltas: dict) -> None:
              AND d.day = (SELECT MAX(d2.day) FROM {day_t} d2 WHERE d2.key_id = k.id AND d2.day < %s)
             WHERE k.id IN ({marks})
         """  # noqa: S608 - identifiers from models, values are parameters
-        existing: dict[int, dict] = defaultdict(dict)
-        preds = {}
+        existing: dict[int, dict[date, tuple[int, Vector]]] = defaultdict(dict)  # (row id, totals) by key, day
+        preds: dict[int, Vector] = {}  # the totals of each key's last row before `lo`
         with connection.cursor() as cursor:
             cursor.execute(sql, [*chunk, lo, lo, *chunk])
             for key_id, pk, day, *values in cursor.fetchall():
@@ -243,20 +304,9 @@ def _apply(deltas: dict) -> None:
 # Members: which keys, headcount and output an enterprise contributes with.
 
 
-class _Member:
-    __slots__ = ("kind", "coarse_key_id", "fine_key_id", "employees", "normal_output")
-
-    def __init__(self, kind, coarse_key_id, fine_key_id, employees, normal_output):
-        self.kind, self.coarse_key_id, self.fine_key_id = kind, coarse_key_id, fine_key_id
-        self.employees, self.normal_output = employees, normal_output
-
-    def same(self, other) -> bool:
-        return all(getattr(self, f) == getattr(other, f) for f in self.__slots__)
-
-
-def _members(ids) -> dict[int, _Member]:
+def _members(ids: Iterable[int]) -> dict[int, _Member]:
     """The members, their rows locked in id order (PostgreSQL): one writer per enterprise at a time."""
-    out = {}
+    out: dict[int, _Member] = {}
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     table = connection.ops.quote_name(RollupMember._meta.db_table)
     with connection.cursor() as cursor:
@@ -271,72 +321,73 @@ def _members(ids) -> dict[int, _Member]:
     return out
 
 
-def _day(value) -> date:
+def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _registry_members(ids) -> dict[int, _Member]:
+def _registry_members(ids: Iterable[int]) -> dict[int, _Member]:
     """What the registry says now: the duty (duties.duty_of), the keys, the headcount and output."""
-    from fugong.enterprises.models import Enterprise, Tag
-
     through = Enterprise.tags.through
-    rows, tags = [], defaultdict(set)
+    rows: list[tuple] = []
+    tags: dict[int, set[str]] = defaultdict(set)
     for chunk in _chunks(sorted(ids)):
         rows += Enterprise.objects.filter(pk__in=chunk).values_list(
             "pk", "league_id", "county_id", "industry_id", "above_scale", "park_id", "employees", "normal_output"
         )
         for pk, code in through.objects.filter(enterprise_id__in=chunk).values_list("enterprise_id", "tag_id"):
             tags[pk].add(code)
-    specs, found = set(), []
+    out: dict[int, _Member] = {}
+    wanted: dict[int, tuple[_KeySpec, _KeySpec]] = {}  # the coarse and the fine key of members under dispatch
     for pk, league, county, industry, above, park, employees, output in rows:
         t = tags[pk]
         leader = bool(t & {Tag.Code.LEADING, Tag.Code.BACKBONE}) and Tag.Code.KEY_INDUSTRY in t
         kind = "daily" if above or leader else ("weekly" if park else "")
-        found.append((pk, kind, league, county, industry, bool(above), int(employees), int(round(output * 100))))
+        out[pk] = _Member(kind, None, None, int(employees), int(round(output * 100)))
         if kind:
-            specs |= {(kind, league, county, industry, bool(above)), (kind, league, county, "", bool(above))}
-    keys = _key_ids(specs)
-    out = {}
-    for pk, kind, _league, county, industry, above, employees, output in found:
-        if kind:
-            out[pk] = _Member(kind, keys[(kind, county, "", above)], keys[(kind, county, industry, above)],
-                              employees, output)  # fmt: skip
-        else:
-            out[pk] = _Member("", None, None, employees, output)
+            coarse = _KeySpec(kind, league, county, "", bool(above))
+            wanted[pk] = (coarse, coarse._replace(industry=industry))
+    keys = _key_ids({spec for pair in wanted.values() for spec in pair})
+    for pk, (coarse, fine) in wanted.items():
+        out[pk].coarse_key_id, out[pk].fine_key_id = keys[coarse], keys[fine]
     return out
 
 
-def _key_ids(specs: set) -> dict[tuple, int]:
+def _key_ids(specs: set[_KeySpec]) -> dict[_KeySpec, int]:
+    """The ids of these keys, created where missing (and of the other keys of their counties)."""
     if not specs:
         return {}
     RollupKey.objects.bulk_create(
-        [RollupKey(kind=k, league_id=lg, county_id=c, industry_id=i, above_scale=a) for k, lg, c, i, a in specs],
+        [
+            RollupKey(kind=s.kind, league_id=s.league, county_id=s.county, industry_id=s.industry,
+                      above_scale=s.above_scale)
+            for s in specs
+        ],
         ignore_conflicts=True,
-    )
+    )  # fmt: skip
     out = {}
-    counties = sorted({s[2] for s in specs})
+    counties = sorted({s.county for s in specs})
     for chunk in _chunks(counties):
-        for pk, kind, county, industry, above in RollupKey.objects.filter(county_id__in=chunk).values_list(
-            "pk", "kind", "county_id", "industry_id", "above_scale"
+        for pk, *values in RollupKey.objects.filter(county_id__in=chunk).values_list(
+            "pk", "kind", "league_id", "county_id", "industry_id", "above_scale"
         ):
-            out[(kind, county, industry, above)] = pk
+            out[_KeySpec(*values)] = pk  # type: ignore[arg-type]  # values_list rows are typed as objects
     return out
 
 
-def _all_reports(kind: str, ids) -> dict[int, list]:
-    model, period, _step = _kind(kind)
-    out: dict[int, list] = defaultdict(list)
+def _all_reports(kind: str, ids: Iterable[int]) -> dict[int, list[_Report]]:
+    model, period = SOURCES[kind].model, SOURCES[kind].period
+    out: dict[int, list[_Report]] = defaultdict(list)
     for chunk in _chunks(sorted(ids)):
-        for pk, *row in (
+        for pk, *values in (
             model.objects.filter(enterprise_id__in=chunk)
             .order_by("enterprise_id", period)
             .values_list("enterprise_id", period, "status", "employees", "on_duty", "capacity_pct", "late")
         ):
-            out[pk].append(_row(*row))
+            out[pk].append(_report(*values))
     return out
 
 
-def enterprises_changed(ids) -> None:
+def enterprises_changed(ids: Iterable[int]) -> None:
     """Keep the rollup right after registry writes: created enterprises join, changed ones move their whole
     contribution (county, industry, above-scale, headcount, normal output, or duty through tags and park)."""
     ids = set(ids)
@@ -344,17 +395,16 @@ def enterprises_changed(ids) -> None:
     if states is None:
         return
     old, new = _members(ids), _registry_members(ids)
-    moved = [pk for pk in ids if pk in new and not (pk in old and old[pk].same(new[pk]))]
+    moved = [pk for pk in ids if pk in new and not (pk in old and old[pk] == new[pk])]
     gone = [pk for pk in ids if pk in old and pk not in new]
     if not moved and not gone:
         return
     reports = {kind: _all_reports(kind, moved + gone) for kind in KINDS}
-    deltas: dict = {}
+    deltas: Deltas = {}
     for pk in moved + gone:
         for member, sign in ((old.get(pk), -1), (new.get(pk), 1)):
             if member is not None and member.kind:
-                step = _kind(member.kind)[2]
-                events = _full_events(member, reports[member.kind].get(pk, []), states[member.kind], step)
+                events = _full_events(member, reports[member.kind].get(pk, []), states[member.kind])
                 _spread(deltas, member, events, sign)
     RollupMember.objects.filter(enterprise_id__in=gone).delete()
     RollupMember.objects.bulk_create(
@@ -372,11 +422,11 @@ def enterprises_changed(ids) -> None:
 # Report writes.
 
 
-def _neighbours(model, period: str, ids: list, lo: date, hi: date):
+def _neighbours(source: _Source, ids: list[int], lo: date, hi: date) -> _Neighbours:
     """In one statement: each enterprise's last report before `lo`, its reports from `lo` to `hi`, and the day of
     its first report after `hi`."""
     quote = connection.ops.quote_name
-    table, p = quote(model._meta.db_table), quote(period)
+    table, p = quote(source.model._meta.db_table), quote(source.period)
     cols = f"enterprise_id, {p}, status, employees, on_duty, capacity_pct, late"
     marks = ", ".join(["%s"] * len(ids))
     sql = f"""
@@ -390,25 +440,28 @@ def _neighbours(model, period: str, ids: list, lo: date, hi: date):
             SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY enterprise_id ORDER BY {p}) AS rn
             FROM {table} WHERE enterprise_id IN ({marks}) AND {p} > %s) y WHERE rn = 1
     """  # noqa: S608 - identifiers from models, values are parameters
-    before, around, after = {}, defaultdict(dict), {}
+    out = _Neighbours({}, defaultdict(dict), {})
     with connection.cursor() as cursor:
         cursor.execute(sql, [*ids, lo, *ids, lo, hi, *ids, hi])
         for side, pk, day, *values in cursor.fetchall():
-            row = _row(_day(day), *values)
+            report = _report(_day(day), *values)
             if side == "b":
-                before[pk] = row
+                out.before[pk] = report
             elif side == "m":
-                around[pk][row[0]] = row
+                out.around[pk][report.day] = report
             else:
-                after[pk] = row[0]
-    return before, around, after
+                out.after[pk] = report.day
+    return out
 
 
-def on_enterprises_changed(sender, *, ids, **kwargs) -> None:
+# Receivers of the writers' signals (connected in apps.py): the signature is the signal's.
+
+
+def on_enterprises_changed(sender: Any, *, ids: Iterable[int], **kwargs: Any) -> None:  # noqa: ARG001
     enterprises_changed(ids)
 
 
-def on_reports_written(sender, *, kind: str, creates: list, updates: list, **kwargs) -> None:
+def on_reports_written(sender: Any, *, kind: str, creates: list, updates: list, **kwargs: Any) -> None:  # noqa: ARG001
     reports_written(kind, creates=creates, updates=updates)
 
 
@@ -422,22 +475,23 @@ def reports_written(kind: str, *, creates: list, updates: list) -> None:
     states = _maintained()
     if states is None:
         return
-    model, period, step = _kind(kind)
-    changes: dict[int, dict] = defaultdict(dict)
+    source = SOURCES[kind]
+    changes: dict[int, dict[date, _Report]] = defaultdict(dict)
     for report in (*creates, *updates):
-        day = getattr(report, period)
-        changes[report.enterprise_id][day] = _row(
+        day = getattr(report, source.period)
+        changes[report.enterprise_id][day] = _report(
             day, report.status, report.employees, report.on_duty, report.capacity_pct, report.late
         )
     # Locking the members makes one writer per enterprise: the neighbours read below cannot move under us.
     members = {pk: m for pk, m in _members(changes).items() if m.kind == kind}
-    spans: dict[tuple, list] = defaultdict(list)
+    spans: dict[tuple[date, date], list[int]] = defaultdict(list)  # enterprises by (first, last) changed day
     for pk in members:
         spans[(min(changes[pk]), max(changes[pk]))].append(pk)
-    stale, deltas = states[kind], {}
+    stale = states[kind]
+    deltas: Deltas = {}
     for (lo, hi), ids in spans.items():
         for chunk in _chunks(ids):
-            before, around, after = _neighbours(model, period, chunk, lo, hi)
+            before, around, after = _neighbours(source, chunk, lo, hi)
             for pk in chunk:
                 old = [around[pk][d] for d in sorted(around[pk])]
                 merged = {**around[pk], **changes[pk]}
@@ -445,16 +499,18 @@ def reports_written(kind: str, *, creates: list, updates: list) -> None:
                 if pk in before:
                     old, new = [before[pk], *old], [before[pk], *new]
                 member, nxt, with_never = members[pk], after.get(pk), pk not in before
-                events_old = _window_events(member, old, nxt, with_never=with_never, stale=stale, step=step)
+                events_old = _window_events(member, old, nxt, with_never=with_never, stale=stale)
                 _spread(deltas, member, events_old, -1)
-                _spread(deltas, member, _window_events(member, new, nxt, with_never=with_never, stale=stale, step=step))
+                _spread(deltas, member, _window_events(member, new, nxt, with_never=with_never, stale=stale))
     _apply(deltas)
 
 
 # Reading.
 
 
-def aggregate(*, kind: str, as_of_period: date, keys_sql: str, keys_params, group: str) -> list[tuple]:
+def aggregate(
+    *, as_of_period: date, keys_sql: str, keys_params: Sequence, group: str
+) -> list[tuple[str | None, Totals]]:
     """Totals as of a period per group ('' or a key column), over the keys the subquery selects."""
     quote = connection.ops.quote_name
     key_table, day_table = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
@@ -478,23 +534,24 @@ def aggregate(*, kind: str, as_of_period: date, keys_sql: str, keys_params, grou
     """  # noqa: S608 - identifiers come from models; values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [as_of_period, *keys_params])
-        return cursor.fetchall()
+        # PostgreSQL sums big integers as numeric: back to int.
+        return [(k, Totals._make(int(v or 0) for v in values)) for k, *values in cursor.fetchall()]
 
 
-def series(*, periods: list[date], keys_sql: str, keys_params) -> list[list[int]]:
+def series(*, periods: list[date], keys_sql: str, keys_params: Sequence) -> list[Totals]:
     """The totals as of each period (ascending), over the keys the subquery selects, in one read."""
     quote = connection.ops.quote_name
     cols = ", ".join(f"c.{quote(name)}" for name in TOTALS)
     sql = f"""SELECT c.key_id, c.day, {cols} FROM {quote(RollupDay._meta.db_table)} c
               WHERE c.key_id IN ({keys_sql}) AND c.day <= %s ORDER BY c.key_id, c.day"""  # noqa: S608
-    steps: dict = defaultdict(lambda: [0] * N)
+    steps: dict[date, Vector] = defaultdict(lambda: [0] * N)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*keys_params, periods[-1]])
         last_key, last = None, [0] * N
         for key_id, day, *values in cursor.fetchall():
             if key_id != last_key:
                 last_key, last = key_id, [0] * N
-            acc = steps[day if isinstance(day, date) else date.fromisoformat(day)]
+            acc = steps[_day(day)]
             for i in range(N):
                 acc[i] += values[i] - last[i]
             last = values
@@ -503,7 +560,7 @@ def series(*, periods: list[date], keys_sql: str, keys_params) -> list[list[int]
         while j < len(ordered) and ordered[j][0] <= period:
             running = [a + b for a, b in zip(running, ordered[j][1], strict=True)]
             j += 1
-        out.append(running)
+        out.append(Totals._make(running))
     return out
 
 
@@ -518,7 +575,7 @@ def clear() -> None:
 
 
 @contextlib.contextmanager
-def deferred():
+def deferred() -> Iterator[None]:
     """For bulk loads through the write path (the demo): no upkeep row by row, one rebuild at the end."""
     clear()
     yield
@@ -533,8 +590,6 @@ def _plus_days(expr: str, days: str) -> str:
 
 def rebuild() -> dict[str, int]:
     """Recompute the whole rollup from the registry and the raw reports, in a few set-based statements."""
-    from fugong.enterprises.models import Enterprise, Tag
-
     quote = connection.ops.quote_name
     ent, through = quote(Enterprise._meta.db_table), quote(Enterprise.tags.through._meta.db_table)
     key_t, day_t = quote(RollupKey._meta.db_table), quote(RollupDay._meta.db_table)
@@ -597,8 +652,7 @@ def rebuild() -> dict[str, int]:
             [BEGIN],
         )
         for kind in KINDS:
-            model, period, _step = _kind(kind)
-            table, p = quote(model._meta.db_table), quote(period)
+            table, p = quote(SOURCES[kind].model._meta.db_table), quote(SOURCES[kind].period)
             s = stale[kind] + 1
             grouped = f"""
                 SELECT fk, ck, d, nxt, SUM(prod) AS prod, SUM(work) AS work, SUM(emp) AS emp, SUM(duty) AS duty,

@@ -9,6 +9,8 @@ contribution out and put the new one in. `RollupState` says the rollup is comple
 staleness; without it the engine reads the raw reports.
 """
 
+from typing import NamedTuple
+
 from django.db import models
 
 
@@ -32,19 +34,23 @@ class RollupKey(models.Model):
         return f"{self.kind} {self.county_id} {self.industry_id or '*'} {self.above_scale}"
 
 
-TOTALS = (
-    "enterprises",
-    "production_resumed",
-    "work_resumed",
-    "employees",
-    "on_duty",
-    "capacity_weighted",  # Σ capacity in tenths of a per cent × normal output in cents
-    "normal_output",  # cents
-    "filed",
-    "filed_late",
-    "fresh",  # reported on or before the day, the latest report not yet stale
-    "never_reported",
-)
+class Totals(NamedTuple):
+    """A group's figures as of a day, as the rollup keeps them (integers; a column of `RollupDay` each)."""
+
+    enterprises: int
+    production_resumed: int
+    work_resumed: int
+    employees: int
+    on_duty: int
+    capacity_weighted: int  # Σ capacity in tenths of a per cent × normal output in cents
+    normal_output: int  # cents
+    filed: int
+    filed_late: int
+    fresh: int  # reported on or before the day, the latest report not yet stale
+    never_reported: int
+
+
+TOTALS = Totals._fields
 
 
 class RollupDay(models.Model):

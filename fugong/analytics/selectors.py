@@ -66,13 +66,13 @@ def combine(items, *, as_of: date) -> Figures:
         "enterprises", "production_resumed", "work_resumed", "employees", "on_duty", "capacity_weighted",
         "normal_output", "due", "filed", "filed_late", "stale", "never_reported",
     ]  # fmt: skip
-    totals = dict.fromkeys(names, 0)
+    totals: dict[str, int | Decimal] = dict.fromkeys(names, 0)
     for f in items:
         for name in names:
             totals[name] += getattr(f, name)
     totals["capacity_weighted"] = Decimal(totals["capacity_weighted"])
     totals["normal_output"] = Decimal(totals["normal_output"])
-    return Figures(as_of=as_of, **totals)
+    return Figures(as_of=as_of, **totals)  # type: ignore[arg-type]  # the counts are int, the two sums Decimal
 
 
 def period_step(scope: Scope) -> timedelta:
@@ -318,7 +318,7 @@ def project_figures(*, user: User, as_of: date, scope: Scope = IN_SCOPE) -> Proj
         if investment is not None:
             filed += 1
             # SQLite hands a subquery's decimal back as a float: the field holds two decimals.
-            invested += exact(investment, "0.01")
+            invested += exact(investment, "0.01")  # type: ignore[operator]  # not None: checked above
         stale += last_week is not None and last_week < stale_before
     return ProjectFigures(
         as_of=as_of, week=week, projects=n, started=begun, workers_on_site=workers, investment_week=invested,
@@ -506,7 +506,7 @@ def table(*, user: User, as_of: date, scope: Scope, by: str, whole: Figures | No
         if ranked and not r.separately_listed:
             rank += 1
         # A separately listed city is a county under its league.
-        narrowed = replace(scope, **{"county" if r.separately_listed else ROW_FILTER[by]: r.code})
+        narrowed = replace(scope, **{"county" if r.separately_listed else ROW_FILTER[by]: r.code})  # type: ignore[arg-type]  # a text filter
         out.append(
             RankedRow(rank if ranked and not r.separately_listed else None, r, figure_values(r.figures),
                       urlencode(scope_params(narrowed, as_of)))

@@ -41,7 +41,7 @@ def read_request(request) -> tuple[date, Scope]:
     return as_of, scope
 
 
-def _query(scope: Scope, as_of: date, **extra) -> str:
+def _query(scope: Scope, as_of: date | None, **extra) -> str:
     return urlencode(selectors.scope_params(scope, as_of, **extra))
 
 
@@ -154,7 +154,7 @@ def project_drill(request):
     title = f"{label} {PROJECT_MEASURES[measure]()}"
     figures = selectors.project_figures(user=request.user, as_of=as_of, scope=scope)
     if request.GET.get("format") == "xlsx":
-        content = excel.project_sheet(rows, figures, title=title, as_of=as_of)
+        content = excel.project_sheet(rows, title=title, as_of=as_of)
         return excel.response(content, f"{measure}-{as_of.isoformat()}.xlsx")
     context = {
         "rows": [(p, selectors.exact(p.week_investment, "0.01")) for p in rows],

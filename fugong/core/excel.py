@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
@@ -370,10 +371,10 @@ def _read_workbook(
     ]
     if not sheets:
         raise SheetError(_("The file has no sheet."))
-    first_error = None
+    first_error: NoTableError | None = None
     for name in sheets:
         path = sheet_paths.get(name)
-        if path and _declared_rows(archive, path) > max_rows + HEADER_SEARCH_ROWS:
+        if path and archive and _declared_rows(archive, path) > max_rows + HEADER_SEARCH_ROWS:
             raise SheetError(_too_many_rows(max_rows))
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -381,10 +382,10 @@ def _read_workbook(
             raise SheetError(_("The file is damaged or not a spreadsheet Excel can open.")) from e
         if sheet.height > max_rows + HEADER_SEARCH_ROWS:
             raise SheetError(_too_many_rows(max_rows))
-        uncached = _uncached_formulas(archive, path) if path else {}
+        uncached = _uncached_formulas(archive, path) if path and archive else {}
         try:
             return _table_from_rows(
-                lambda sheet=sheet, uncached=uncached: _sheet_rows(sheet, uncached),
+                partial(_sheet_rows, sheet, uncached),
                 columns,
                 max_rows,
                 sheet_name=name,
@@ -393,7 +394,7 @@ def _read_workbook(
         except NoTableError as e:
             # A workbook may open with a cover or notes sheet: try the next one, but report the first failure.
             first_error = first_error or e
-    raise first_error
+    raise first_error  # type: ignore[misc]  # set: every sheet returned, raised or failed with it
 
 
 class _Uncached:

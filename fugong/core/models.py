@@ -52,16 +52,20 @@ class ImportBatch(models.Model):
                 self.row_set.all().delete()
             self.add_rows(pending)
 
+    _rows_cache: list[dict] | None  # the stored rows, read once
+
     @property
     def rows(self) -> list[dict]:
         """Every stored row, in sheet order, read once (for small batches; large ones use iter_rows)."""
-        if getattr(self, "_pending_rows", None) is not None:
-            return list(self._pending_rows)
+        pending = getattr(self, "_pending_rows", None)
+        if pending is not None:
+            return list(pending)
         if self._state.adding:
             return []
-        if getattr(self, "_rows_cache", None) is None:
-            self._rows_cache = list(self.iter_rows())
-        return self._rows_cache
+        cache = getattr(self, "_rows_cache", None)
+        if cache is None:
+            cache = self._rows_cache = list(self.iter_rows())
+        return cache
 
     @rows.setter
     def rows(self, rows) -> None:

@@ -8,6 +8,7 @@ import csv
 import math
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -95,7 +96,7 @@ class Plan:
         return [e for e in self.enterprises if e.above_scale]
 
 
-def apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
+def apportion(total: int, weights: Mapping[str, float]) -> dict[str, int]:
     """Split total into whole parts proportional to the weights (largest remainder), the same way every time."""
     weight_sum = sum(weights.values())
     quotas = {k: total * w / weight_sum for k, w in weights.items()}
@@ -259,7 +260,7 @@ class Planner:
     def above_scale(self, real: list[EnterpriseRow]) -> list[EnterpriseRow]:
         rng = self._rng("above-scale")
         total = round(d.ABOVE_SCALE_TOTAL * self.scale)
-        real_by_league = defaultdict(int)
+        real_by_league: defaultdict[str, int] = defaultdict(int)
         for row in real:
             real_by_league[row.league] += 1
         rows = []

@@ -190,7 +190,7 @@ def build_problems(ctx) -> dict[str, int]:
         if is_workday(day) or day == LAST_DAY:
             services.problems_sweep(as_of=day, at=_moment(day, 600))
         day += timedelta(days=1)
-    by_state = defaultdict(int)
+    by_state: defaultdict[str, int] = defaultdict(int)
     for state in Problem.objects.values_list("state", flat=True):
         by_state[state] += 1
     counts = {"problems": len(problems)}

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from fugong.demo import data as d
@@ -105,14 +105,14 @@ def as_of(rows: list[ReportRow], enterprises: list[EnterpriseRow], day: date) ->
             latest[row.subject] = row
     resumed = employees = on_duty = reported = 0
     for e in enterprises:
-        row = latest.get(e.credit_code)
-        if row is None:
+        found = latest.get(e.credit_code)
+        if found is None:
             employees += e.employees
             continue
-        resumed += row.values["status"] == "production_resumed"
-        employees += row.values["employees"]
-        on_duty += row.values["on_duty"]
-        reported += row.period == day
+        resumed += found.values["status"] == "production_resumed"
+        employees += found.values["employees"]
+        on_duty += found.values["on_duty"]
+        reported += found.period == day
     return Figures(len(enterprises), resumed, employees, on_duty, reported)
 
 
@@ -168,8 +168,8 @@ class _Curve:
             note = NOTES_STARTING[(index // 2 + self.vanguard) % len(NOTES_STARTING)]
             return _values("work_resumed", employees, on_duty, Decimal(0), note)
         since = t - self.p
-        capacity = min(_ramp(since, self.cap0, self.cap1, self.cap_days), 6 * self.growth**since)
-        capacity = min(Decimal("99.9"), max(Decimal("0.1"), Decimal(f"{capacity + rng.uniform(-0.8, 0.8):.1f}")))
+        ramp = min(_ramp(since, self.cap0, self.cap1, self.cap_days), 6 * self.growth**since)
+        capacity = min(Decimal("99.9"), max(Decimal("0.1"), Decimal(f"{ramp + rng.uniform(-0.8, 0.8):.1f}")))
         return _values("production_resumed", employees, on_duty, capacity, "")
 
 
@@ -224,8 +224,10 @@ class _Planner:
 
     # Who files when.
 
-    def filing(self, rng, periods, missing_rate, late_rate, moments, late_moments) -> dict[date, datetime | None]:
-        out: dict[date, datetime | None] = {}
+    def filing(
+        self, rng, periods, missing_rate, late_rate, moments, late_moments
+    ) -> dict[date, tuple[int, int] | None]:
+        out: dict[date, tuple[int, int] | None] = {}  # (days after the period, hour) of each filing
         for period in periods:
             if rng.random() < missing_rate:
                 out[period] = None
@@ -293,7 +295,7 @@ class _Planner:
 
     def calibrate_status(self, rng, above, curves, filings, target: int) -> None:
         """Move the day production resumed for the few enterprises nearest the headline day, to hit the target."""
-        latest = {}
+        latest: dict[str, Any] = {}  # the last day filed before the headline, or None
         for e in above:
             filed = [t for t, day in enumerate(DAYS[: HEADLINE_T + 1]) if filings[e.credit_code][day] is not None]
             latest[e.credit_code] = filed[-1] if filed else None
@@ -414,11 +416,12 @@ class _Planner:
             )
             out = []
             for index, week in enumerate(WEEKS):
-                if filing[week] is None:
+                when = filing[week]
+                if when is None:
                     report_plan.missing["weekly"] += 1
                     continue
                 values = curve.values(rng, (week - FIRST_DAY).days + 4, e.employees, index * 3)
-                filed_at = self.moment(week, filing[week], minutes)
+                filed_at = self.moment(week, when, minutes)
                 out.append(ReportRow(e.credit_code, week, values, filed_at, late=filed_at > _weekly_due(week)))
             _smooth(out)
             rows += out
@@ -451,7 +454,8 @@ class _Planner:
             if under_way:
                 weeks_on += 1
                 workers = rng.randint(4, VANGUARD_MAX) if workers == 0 else min(full, math.floor(workers * 1.45))
-            if filing[week] is None:
+            when = filing[week]
+            if when is None:
                 report_plan.missing["project"] += 1
                 continue
             status = ("resumed" if continuing else "started") if under_way else "not_started"
@@ -462,7 +466,7 @@ class _Planner:
                 "investment_week": Decimal(f"{investment:.2f}"),
                 "note": "",
             }
-            filed_at = self.moment(week, filing[week], minutes)
+            filed_at = self.moment(week, when, minutes)
             rows.append(ReportRow(project.name, week, values, filed_at, late=filed_at > _weekly_due(week)))
         return rows
 
@@ -556,7 +560,7 @@ def _write_reports(report_plan: ReportPlan, ctx: "Context", projects: dict, acto
     ):
         batches: dict[tuple, list] = defaultdict(list)
         for row in rows:
-            subject = subjects[row.subject]
+            subject: Any = subjects[row.subject]  # an Enterprise, or a KeyProject
             owner_id = subject.owner_id if kind is services.PROJECT else subject.pk
             batches[(row.period, row.filed_at, actors.get(owner_id))].append((subject, row))
         for (_period, filed_at, actor), batch in sorted(batches.items(), key=lambda kv: (kv[0][0], kv[0][1])):

@@ -10,6 +10,7 @@ DELETEs, which cascade to nothing.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -52,10 +53,10 @@ class Step:
     wipe: Callable[[], None]
 
 
-def build_organisation(ctx: Context) -> dict[str, int]:
+def build_organisation(_ctx: Context) -> dict[str, int]:
     # Reference lists with no history and no service of their own yet.
     for name, leagues in d.WORK_GROUPS:
-        WorkGroup.objects.create(name=name).leagues.set(leagues)
+        WorkGroup.objects.create(name=name).leagues.set(Area.objects.filter(code__in=leagues))
     Department.objects.bulk_create(Department(name=name) for name in d.DEPARTMENTS)
     Bank.objects.bulk_create(Bank(name=name) for name in d.BANKS)
     return {"work groups": len(d.WORK_GROUPS), "departments": len(d.DEPARTMENTS), "banks": len(d.BANKS)}
@@ -123,7 +124,7 @@ def wipe_projects() -> None:
 
 def build_logins(ctx: Context) -> dict[str, int]:
     for role, username, bound_to in d.LOGINS:
-        binding = {}
+        binding: dict[str, Any] = {}
         if role in ("region", "league", "county"):
             binding["area"] = ctx.areas[bound_to]
         elif role == "workgroup":

@@ -190,7 +190,8 @@ def _bulk(request, kind, payload: BulkIn):
     codes = {normalise(i.credit_code) for i in payload.items}
     fileable = access.fileable_enterprises(request.auth).filter(credit_code__in=codes)
     found = {e.credit_code: e for e in fileable.only("id", "credit_code", "name", "league_id", "county_id")}
-    items, results = [], [None] * len(payload.items)
+    items: list[services.Item] = []
+    results: list[dict | None] = [None] * len(payload.items)
     positions = []
     for n, raw in enumerate(payload.items):
         code = normalise(raw.credit_code)
@@ -220,7 +221,9 @@ def _bulk_projects(request, payload: ProjectBulkIn):
         return refused
     fileable = access.fileable_key_projects(request.auth).filter(pk__in={i.project for i in payload.items})
     found = {p.pk: p for p in fileable.only("id", "name", "owner", "league", "county")}
-    items, results, positions = [], [None] * len(payload.items), []
+    items: list[services.Item] = []
+    results: list[dict | None] = [None] * len(payload.items)
+    positions = []
     for n, raw in enumerate(payload.items):
         if raw.project not in found:
             results[n] = {
@@ -256,7 +259,7 @@ def _results(request, kind, items, positions, results, identify):
         }
         if outcome.current:
             results[n]["current"] = outcome.current
-    counts = {}
+    counts: dict[str, int] = {}
     for r in results:
         counts[r["result"]] = counts.get(r["result"], 0) + 1
     return 200, {"counts": counts, "results": results}

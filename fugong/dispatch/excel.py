@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -49,8 +49,10 @@ def _status_key(text: str) -> str:
 @lru_cache(maxsize=8)
 def _status_spellings(language: str | None) -> dict[str, str]:
     spellings = {}
+    with override(language):  # the labels in that language: it is the cache key
+        labels = {status: str(status.label) for status in STATUS_ALIASES}
     for status, names in STATUS_ALIASES.items():
-        for name in (*names, status.value, str(status.label)):
+        for name in (*names, status.value, labels[status]):
             spellings[_status_key(name)] = status.value
     return spellings
 
@@ -161,7 +163,7 @@ COLUMNS = [
         width=30,
         parse=parse_note,
         aliases=("备注", "说明", "存在问题", "note", "remarks"),
-        export=lambda row: "",
+        export=lambda _row: "",
     ),
 ]
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
@@ -439,7 +441,7 @@ def _fill_employees(kind: services.Kind, planned: list[PlannedRow]) -> None:
         p.values["employees"] = report.employees if use else p.enterprise.employees
 
 
-def _items(kind: services.Kind, planned: list[PlannedRow], *, base_versions: bool) -> list[services.Item]:
+def _items(planned: list[PlannedRow], *, base_versions: bool) -> list[services.Item]:
     return [
         services.Item(
             subject=p.enterprise,
@@ -470,7 +472,7 @@ def _dry_run(user: User, kind: services.Kind, planned: list[PlannedRow], today: 
     outcomes = services.reports_save(
         actor=user,
         kind=kind,
-        items=_items(kind, planned, base_versions=False),
+        items=_items(planned, base_versions=False),
         source=Source.EXCEL,
         today=today,
         dry_run=True,
@@ -538,7 +540,7 @@ def commit(*, user: User, kind: services.Kind, stored: list[dict]) -> CommitResu
         )
     if planned:
         outcomes = services.reports_save(
-            actor=user, kind=kind, items=_items(kind, planned, base_versions=True), source=Source.EXCEL
+            actor=user, kind=kind, items=_items(planned, base_versions=True), source=Source.EXCEL
         )
     else:
         outcomes = []

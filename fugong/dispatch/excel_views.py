@@ -22,6 +22,7 @@ from fugong.core.excel import ExtraSheet, SheetError, export_rows, read_table, w
 from fugong.core.models import ImportBatch
 from fugong.dispatch import excel, selectors
 from fugong.dispatch.models import PeriodType, Status
+from fugong.enterprises.filters import query_text
 
 BATCH_KINDS = {"daily": "dispatch.daily", "weekly": "dispatch.weekly"}
 ISSUES_PER_PAGE = 200
@@ -66,7 +67,7 @@ def report_template(request):
     today = timezone.localdate()
     kind = excel.kind_of(request.GET.get("period_type", "daily"))
     period = excel.period_for(kind, _day(request.GET.get("date"), today))
-    league = request.GET.get("league", "").strip()
+    league = query_text(request.GET, "league")
     if league and not _leagues(request.user).filter(code=league).exists():
         raise Http404
     due = selectors.due_enterprises(user=request.user, period_type=kind.period_type, league=league)
@@ -118,7 +119,7 @@ def report_upload(request):
                 planned = excel.plan_import(
                     user=request.user, kind=kind, rows=table.rows, default_date=form.cleaned_data["date"]
                 )
-                batch = ImportBatch.objects.create(
+                batch = ImportBatch.objects.create(  # type: ignore[misc]  # rows: a property that save() stores
                     kind=BATCH_KINDS[kind.name],
                     user=request.user,
                     filename=upload.name[:255],

@@ -1,3 +1,4 @@
+import datetime as dt
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -125,7 +126,7 @@ class DailyReport(ReportBase):
         return f"{self.enterprise_id} {self.date}"
 
     @property
-    def period(self) -> date:
+    def period(self) -> dt.date:  # `date` is the field here
         return self.date
 
 

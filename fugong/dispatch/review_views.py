@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from fugong.core.excel import Column, write_xlsx
 from fugong.core.text import mask_phone
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start
+from fugong.enterprises.filters import query_text
 
 PAGE_SIZE = 100
 SERIES_POINTS = 14
@@ -55,8 +56,8 @@ def _period_query(data, *, league: str | None = None) -> PeriodQuery:
     today = timezone.localdate()
     default = today - timedelta(days=1) if period_type == PeriodType.DAILY else week_start(today) - timedelta(days=7)
     day = _parse_date(data.get("date")) or default
-    code = league if league is not None else data.get("league", "").strip()
-    return PeriodQuery(period_type, selectors.period_of(period_type, day), code[:6], data.get("county", "").strip()[:6])
+    code = league if league is not None else query_text(data, "league")
+    return PeriodQuery(period_type, selectors.period_of(period_type, day), code[:6], query_text(data, "county")[:6])
 
 
 # --- Completeness ----------------------------------------------------------------------------
@@ -158,11 +159,11 @@ def _warnings_first(qs):
 @login_required
 def review(request):
     user = request.user
-    area = _reviewer_league(user, request.GET.get("league", "").strip())
+    area = _reviewer_league(user, query_text(request.GET, "league"))
     league = area.code
     query = _period_query(request.GET, league=league)
     if query.period_type == PeriodType.DAILY:
-        reports = selectors.daily_reports(user=user, day=query.period, league=league)
+        reports: QuerySet = selectors.daily_reports(user=user, day=query.period, league=league)
         projects = None
     else:
         reports = selectors.weekly_reports(user=user, week=query.period, league=league)

@@ -10,35 +10,21 @@ from fugong.accounts.models import User
 from fugong.areas.models import Area
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport, week_start
+from fugong.enterprises.filters import RegistryFilters
 from fugong.enterprises.models import Enterprise, KeyProject
 
 
 def due_enterprises(*, user: User, period_type: str, league: str = "", county: str = "") -> QuerySet[Enterprise]:
     duty = duties.daily_q() if period_type == "daily" else duties.weekly_q()
-    qs = access.visible_enterprises(user).filter(duty)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
-    return qs
+    return RegistryFilters(league=league, county=county).narrow(access.visible_enterprises(user).filter(duty))
 
 
 def due_projects(*, user: User, league: str = "", county: str = "") -> QuerySet[KeyProject]:
-    qs = access.visible_key_projects(user)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
-    return qs
+    return RegistryFilters(league=league, county=county).narrow(access.visible_key_projects(user))
 
 
 def _scoped_reports(model, user: User, league: str, county: str):
-    qs = access.visible_reports(user, model)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
-    return qs
+    return RegistryFilters(league=league, county=county).narrow(access.visible_reports(user, model))
 
 
 def daily_reports(*, user: User, day: date | None = None, league: str = "", county: str = "") -> QuerySet[DailyReport]:
@@ -70,7 +56,10 @@ def last_report(*, enterprise: Enterprise, model=DailyReport, before: date | Non
 
 # --- Completeness: due, filed, filed late, missing (DESIGN.md, dispatch semantics) ------------
 
-PERIOD_FIELDS = {"daily": (DailyReport, "date"), "weekly": (WeeklyReport, "week")}
+PERIOD_FIELDS: dict[str, tuple[type[DailyReport] | type[WeeklyReport], str]] = {
+    "daily": (DailyReport, "date"),
+    "weekly": (WeeklyReport, "week"),
+}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,7 +33,7 @@ from fugong.dispatch.models import (
     WeeklyReport,
 )
 from fugong.dispatch.signals import reports_written
-from fugong.enterprises.models import Enterprise
+from fugong.enterprises.models import Enterprise, KeyProject
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Kind:
     """What differs between the daily, weekly and key-project reports."""
 
     name: str
-    model: type
+    model: type[DailyReport] | type[WeeklyReport] | type[ProjectReport]
     period_type: str
     period_field: str
     subject_field: str
@@ -66,7 +67,7 @@ def _check_enterprise(kind_name):
     return check
 
 
-def _check_project(*, values, period, today, locked, previous, unchanged_run):
+def _check_project(*, values, period, today, locked, previous, **_):  # no rule on unchanged runs for projects
     return validation.check_project_report(values=values, period=period, today=today, locked=locked, previous=previous)
 
 
@@ -93,7 +94,7 @@ KINDS = {k.name: k for k in (DAILY, WEEKLY, PROJECT)}
 class Item:
     """One report to save. `subject` is an Enterprise (daily, weekly) or a KeyProject."""
 
-    subject: object
+    subject: Enterprise | KeyProject
     period: date
     values: dict
     base_version: int | None = None
@@ -103,10 +104,10 @@ class Item:
 class Outcome:
     item: Item
     result: str  # created | updated | unchanged | refused | conflict
-    report: object = None
+    report: Any = None  # the saved report (DailyReport, WeeklyReport or ProjectReport), or the newer one
     errors: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
-    current: dict | None = None
+    current: Any = None  # on a conflict, the newer report's values (a dict)
 
     @property
     def ok(self) -> bool:
@@ -252,7 +253,10 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now,
     owing = _owing(kind, subject_ids)
     history = _history(kind, subject_ids, min(periods), max(periods)) if items else {}
 
-    outcomes, creates, updates, versions = [], [], [], []
+    outcomes: list[Outcome] = []
+    creates: list = []
+    updates: list = []
+    versions: list[tuple] = []  # (report, changes)
     seen: set[tuple[int, date]] = set()
     for item in items:
         key = (item.subject.pk, item.period)

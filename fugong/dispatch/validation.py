@@ -7,6 +7,7 @@ review. docs/dispatch.md lists every rule.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -57,7 +58,7 @@ def _text(code: str, params: dict) -> str:
 
 def warning_text(warning: dict) -> str:
     """A stored warning in the active language; one stored before parameters were kept keeps its text."""
-    code, params = warning.get("code"), warning.get("params")
+    code, params = warning.get("code") or "", warning.get("params")
     needs_params = "%(" in WARNING_TEXTS.get(code, "")
     if code not in WARNING_TEXTS or (needs_params and not params):
         return warning.get("message", "")
@@ -102,7 +103,9 @@ def check_report(
     """`values`: status, employees, on_duty, capacity_pct (Decimal), note. `previous`: the last report's values."""
     checked = Checked()
     _period_errors(checked, period=period, today=today, locked=locked, weekly=weekly)
-    status, employees, on_duty, capacity = (values.get(k) for k in ("status", "employees", "on_duty", "capacity_pct"))
+    status, employees, on_duty, capacity = [
+        cast(Any, values.get(k)) for k in ("status", "employees", "on_duty", "capacity_pct")
+    ]
     if status not in Status.values:
         checked.error("status", _("Choose a status: not resumed, work resumed or production resumed."))
     for name, value in (("employees", employees), ("on_duty", on_duty), ("capacity_pct", capacity)):
@@ -165,7 +168,7 @@ def check_project_report(
 ) -> Checked:
     checked = Checked()
     _period_errors(checked, period=period, today=today, locked=locked, weekly=True)
-    status, workers, investment = (values.get(k) for k in ("status", "workers_on_site", "investment_week"))
+    status, workers, investment = [cast(Any, values.get(k)) for k in ("status", "workers_on_site", "investment_week")]
     if status not in ProjectStatus.values:
         checked.error("status", _("Choose a status: not started, started or resumed."))
     for name, value, limit in (

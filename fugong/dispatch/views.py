@@ -6,6 +6,7 @@ Every save goes through services.report_save; these views only gate, parse and r
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -34,6 +36,7 @@ from fugong.dispatch.models import (
     Status,
     week_start,
 )
+from fugong.enterprises.filters import query_text
 from fugong.enterprises.models import Enterprise
 
 GRID_PAGE_SIZE = 200
@@ -41,6 +44,10 @@ GRID_PAGE_SIZE = 200
 GENERAL_ERRORS = ("__all__", "date", "week", "version")
 
 
+@overload
+def _day(raw: str | None, default: date) -> date: ...
+@overload
+def _day(raw: str | None, default: None) -> date | None: ...
 def _day(raw: str | None, default: date | None) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else default
@@ -49,7 +56,7 @@ def _day(raw: str | None, default: date | None) -> date | None:
 
 
 def _label(kind: services.Kind, name: str) -> str:
-    return capfirst(kind.model._meta.get_field(name).verbose_name)
+    return capfirst(str(getattr(kind.model._meta.get_field(name), "verbose_name", name)))
 
 
 # Decimals as stored, so that a first version keeps "60.0" as every later one shows it.
@@ -180,8 +187,9 @@ def report_form(request):
 
 @login_required
 def project_report_form(request, pk):
-    project = access.fileable_key_projects(request.user).select_related("league", "county", "owner").filter(pk=pk)
-    project = project.first()
+    project = (
+        access.fileable_key_projects(request.user).select_related("league", "county", "owner").filter(pk=pk).first()
+    )
     if project is None:
         raise Http404
     kind = services.PROJECT
@@ -212,7 +220,7 @@ def project_report_form(request, pk):
 @dataclass(kw_only=True)
 class GridCell:
     name: str
-    label: str
+    label: str | Promise
     value: object
     errors: list
     warned: bool
@@ -311,7 +319,7 @@ def grid(request):
         raise Http404
     today = timezone.localdate()
     day = min(_day(request.GET.get("date"), today), today)
-    league, county = (request.GET.get(k, "").strip() for k in ("league", "county"))
+    league, county = query_text(request.GET, "league"), query_text(request.GET, "county")
     due = selectors.due_enterprises(user=request.user, period_type=PeriodType.DAILY, league=league, county=county)
     page = Paginator(due.select_related("county").order_by("county_id", "name", "pk"), GRID_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -362,8 +370,10 @@ def _refused_row(request, enterprise: Enterprise, period: date, form, outcome) -
 def grid_row(request, credit_code, day):
     if not access.can_edit_registry(request.user):
         raise Http404
-    enterprise = access.fileable_enterprises(request.user).select_related("county").filter(credit_code=credit_code)
-    enterprise, period = enterprise.first(), _day(day, None)
+    enterprise = (
+        access.fileable_enterprises(request.user).select_related("county").filter(credit_code=credit_code).first()
+    )
+    period = _day(day, None)
     if enterprise is None or period is None:
         raise Http404
     if request.method != "POST":

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -56,8 +56,10 @@ def _spellings(choices: type, language: str | None) -> dict[str, str]:
     """Every accepted spelling of a choice (its aliases, its value, its label in the current language)."""
     aliases = SIZE_ALIASES if choices is SizeClass else TAG_ALIASES
     spellings = {}
+    with override(language):  # the labels in that language: it is the cache key
+        labels = {code: str(code.label).lower() for code in aliases}
     for code, names in aliases.items():
-        for name in (*names, code.value, str(code.label).lower()):
+        for name in (*names, code.value, labels[code]):
             spellings[name] = code.value
     return spellings
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,8 @@ from fugong.enterprises.models import Enterprise, Industry, SizeClass, Tag
 
 
 class BootstrapMixin:
+    fields: dict[str, forms.Field]  # the form's
+
     def style_fields(self):
         for field in self.fields.values():
             widget = field.widget
@@ -43,8 +47,10 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         areas = access.visible_areas(user)
-        self.fields["county"].queryset = areas.filter(level=Area.Level.COUNTY).order_by("code")
-        self.fields["park"].queryset = access.visible_parks(user)
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = areas.filter(level=Area.Level.COUNTY).order_by(
+            "code"
+        )
+        cast(forms.ModelChoiceField, self.fields["park"]).queryset = access.visible_parks(user)
         if enterprise is not None:
             self.fields["credit_code"].disabled = True
         self.style_fields()
@@ -66,8 +72,10 @@ class KeyProjectForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         areas = access.visible_areas(user)
-        self.fields["county"].queryset = areas.filter(level=Area.Level.COUNTY).order_by("code")
-        self.fields["park"].queryset = access.visible_parks(user)
+        cast(forms.ModelChoiceField, self.fields["county"]).queryset = areas.filter(level=Area.Level.COUNTY).order_by(
+            "code"
+        )
+        cast(forms.ModelChoiceField, self.fields["park"]).queryset = access.visible_parks(user)
         self.style_fields()
 
     def clean_owner(self):

@@ -1,9 +1,14 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fugong.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from fugong.accounts.models import User
 
 
 class Industry(models.Model):
@@ -94,6 +99,10 @@ class Enterprise(TimeStampedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
     history = ENTERPRISE_HISTORY
+    # Set by the services for simple-history (who, why, and one version for a save with its tags).
+    _history_user: "User | None"
+    _change_reason: str
+    skip_history_when_saving: bool
 
     class Meta:
         ordering = ["league_id", "county_id", "name"]
@@ -128,6 +137,8 @@ class KeyProject(TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    _history_user: "User | None"  # set by the services for simple-history, as on Enterprise
+    _change_reason: str
 
     class Meta:
         ordering = ["league_id", "name"]

@@ -7,33 +7,18 @@ from fugong.accounts.models import User
 from fugong.areas.models import Area
 from fugong.core.text import clean
 from fugong.enterprises.credit_code import normalise
+from fugong.enterprises.filters import RegistryFilters, query_text, read_filters
 from fugong.enterprises.models import Enterprise, KeyProject
 
 
-@dataclass(kw_only=True)
-class EnterpriseFilters:
-    league: str = ""
-    county: str = ""
-    park: str = ""
-    industry: str = ""
-    tag: str = ""
-    above_scale: bool | None = None
+@dataclass(frozen=True, kw_only=True)
+class EnterpriseFilters(RegistryFilters):
     size_class: str = ""
     q: str = ""
 
     @classmethod
     def from_query(cls, params) -> "EnterpriseFilters":
-        scale = params.get("above_scale", "")
-        return cls(
-            league=params.get("league", "").strip(),
-            county=params.get("county", "").strip(),
-            park=params.get("park", "").strip(),
-            industry=params.get("industry", "").strip(),
-            tag=params.get("tag", "").strip(),
-            above_scale={"1": True, "true": True, "0": False, "false": False}.get(scale.strip().lower()),
-            size_class=params.get("size_class", "").strip(),
-            q=params.get("q", "").strip(),
-        )
+        return cls(**read_filters(params), size_class=query_text(params, "size_class"), q=query_text(params, "q"))
 
 
 def search_q(text: str) -> Q:
@@ -52,19 +37,7 @@ def search_q(text: str) -> Q:
 
 
 def enterprise_list(*, user: User, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
-    qs = access.visible_enterprises(user)
-    if filters.league:
-        qs = qs.filter(league_id=filters.league)
-    if filters.county:
-        qs = qs.filter(county_id=filters.county)
-    if filters.park:
-        qs = qs.filter(park_id=filters.park)
-    if filters.industry:
-        qs = qs.filter(industry_id=filters.industry)
-    if filters.tag:
-        qs = qs.filter(tags__code=filters.tag)
-    if filters.above_scale is not None:
-        qs = qs.filter(above_scale=filters.above_scale)
+    qs = filters.narrow(access.visible_enterprises(user))
     if filters.size_class:
         qs = qs.filter(size_class=filters.size_class)
     if filters.q:
@@ -77,11 +50,7 @@ def enterprise_list(*, user: User, filters: EnterpriseFilters) -> QuerySet[Enter
 
 
 def key_project_list(*, user: User, league: str = "", county: str = "", q: str = "") -> QuerySet[KeyProject]:
-    qs = access.visible_key_projects(user)
-    if league:
-        qs = qs.filter(league_id=league)
-    if county:
-        qs = qs.filter(county_id=county)
+    qs = RegistryFilters(league=league, county=county).narrow(access.visible_key_projects(user))
     if q:
         qs = qs.filter(name__icontains=clean(q))
     return qs.select_related("league", "county", "park", "owner").order_by("league_id", "name")

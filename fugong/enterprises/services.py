@@ -1,7 +1,9 @@
 """Every write to the registry: forms, the API, Excel import and the demo all come through here."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -75,7 +77,7 @@ def _apply(enterprise: Enterprise, data: EnterpriseData) -> None:
     enterprise.name = data.name
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(data.name)
     enterprise.county = data.county
-    enterprise.league_id = data.county.parent_id
+    enterprise.league_id = data.county.parent_id  # type: ignore[assignment]  # a county always has its league
     enterprise.park = data.park
     enterprise.industry = data.industry
     enterprise.above_scale = data.above_scale
@@ -103,7 +105,7 @@ def _save(enterprise: Enterprise, data: EnterpriseData, *, actor: User | None, s
             enterprise.save()
         current = set() if created else set(enterprise.tags.values_list("code", flat=True))
         if current != set(data.tags):
-            enterprise.tags.set(data.tags)
+            enterprise.tags.set(data.tags)  # type: ignore[arg-type]  # a tag's primary key is its code
     except IntegrityError as e:
         # Two creates racing on one credit code: the loser gets the same message as a late duplicate.
         raise ValidationError(
@@ -222,7 +224,7 @@ def enterprise_update(*, actor: User | None, enterprise: Enterprise, data: Enter
 
 def enterprise_data_from(enterprise: Enterprise, **changes) -> EnterpriseData:
     """The current values of an enterprise as EnterpriseData, with some replaced (for PATCH)."""
-    values = {
+    values: dict[str, Any] = {
         "credit_code": enterprise.credit_code,
         "name": enterprise.name,
         "county": enterprise.county,
@@ -245,7 +247,7 @@ class KeyProjectData:
     name: str
     county: Area
     total_investment: Decimal
-    planned_start: object
+    planned_start: date
     park: Park | None = None
     owner: Enterprise | None = None
 
@@ -275,7 +277,7 @@ def key_project_save(
     project = project or KeyProject()
     project.name = data.name
     project.county = data.county
-    project.league_id = data.county.parent_id
+    project.league_id = data.county.parent_id  # type: ignore[assignment]  # a county always has its league
     project.park = data.park
     project.total_investment = data.total_investment
     project.planned_start = data.planned_start

@@ -11,6 +11,7 @@ from fugong import access
 from fugong.areas import selectors as area_selectors
 from fugong.core.forms import add_service_errors
 from fugong.enterprises import selectors, services
+from fugong.enterprises.filters import query_text
 from fugong.enterprises.forms import EnterpriseForm, KeyProjectForm
 from fugong.enterprises.models import Industry, SizeClass, Tag
 
@@ -119,7 +120,7 @@ def enterprise_edit(request, credit_code):
 def county_options(request):
     """The county <option>s of a league, for the filter form's dependent select."""
     counties = access.visible_areas(request.user).filter(level="county")
-    league = request.GET.get("league", "")
+    league = query_text(request.GET, "league")
     if league:
         counties = counties.filter(parent_id=league)
     return render(request, "enterprises/_county_options.html", {"counties": counties})
@@ -127,7 +128,7 @@ def county_options(request):
 
 @login_required
 def project_list(request):
-    league, county, q = (request.GET.get(k, "").strip() for k in ("league", "county", "q"))
+    league, county, q = (query_text(request.GET, k) for k in ("league", "county", "q"))
     qs = selectors.key_project_list(user=request.user, league=league, county=county, q=q)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

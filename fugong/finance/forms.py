@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -46,14 +48,15 @@ class BatchForm(forms.Form):
         label=_("Bank"), queryset=Bank.objects.all(), required=False, widget=forms.Select(SELECT)
     )
     name = forms.CharField(label=_("Batch name"), max_length=100, required=False, widget=forms.TextInput(TEXT))
-    needs = forms.ModelMultipleChoiceField(
+    needs: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Financing needs"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, needs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["needs"].queryset = needs
-        self.fields["needs"].label_from_instance = lambda n: f"{n.enterprise.name} · {n.amount} · {n.purpose}"
+        field = cast(forms.ModelMultipleChoiceField, self.fields["needs"])
+        field.queryset = needs
+        field.label_from_instance = lambda n: f"{n.enterprise.name} · {n.amount} · {n.purpose}"  # type: ignore[assignment]
 
 
 class MoveForm(forms.Form):

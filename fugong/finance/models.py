@@ -77,7 +77,7 @@ class ReferralBatch(TimeStampedModel):
 
     @property
     def target_label(self) -> str:
-        return self.bank.name if self.bank_id else self.get_target_display()
+        return self.bank.name if self.bank is not None else self.get_target_display()
 
 
 class Referral(TimeStampedModel):
@@ -124,7 +124,7 @@ class Referral(TimeStampedModel):
 
     @property
     def target_label(self) -> str:
-        return self.bank.name if self.bank_id else self.get_target_display()
+        return self.bank.name if self.bank is not None else self.get_target_display()
 
 
 class ReferralEvent(models.Model):

@@ -207,7 +207,7 @@ def referral_move(
     elif action == "approve":
         referral.approved_amount = amount
     elif action == "disburse":
-        if amount > referral.approved_amount:
+        if amount > referral.approved_amount:  # type: ignore[operator]  # both set: checked above, and approval comes first
             raise ValidationError({"amount": [_("More than the approved %(n)s.") % {"n": referral.approved_amount}]})
         if today > timezone.localdate() or today < referral.referred_on:
             raise ValidationError({"on": [_("The disbursement date is between the referral and today.")]})

@@ -324,7 +324,7 @@ def problems_sweep(*, as_of: date, at: datetime | None = None) -> SweepResult:
     result = SweepResult()
     now = at or timezone.now()
     for problem in Problem.objects.select_for_update().filter(state=State.RESOLVED, resolved_on__isnull=False):
-        if working_days_between(problem.resolved_on, as_of) >= data.AUTO_CONFIRM_DAYS:
+        if working_days_between(problem.resolved_on, as_of) >= data.AUTO_CONFIRM_DAYS:  # type: ignore[arg-type]  # filtered
             problem.state = State.CONFIRMED
             problem.closed_on = as_of
             problem.save()
@@ -344,7 +344,7 @@ def problems_sweep(*, as_of: date, at: datetime | None = None) -> SweepResult:
             level = Escalation.LEAGUE
         elif (
             problem.escalation == Escalation.LEAGUE
-            and working_days_between(problem.escalated_on, as_of) >= data.REGION_AFTER_DAYS
+            and working_days_between(problem.escalated_on, as_of) >= data.REGION_AFTER_DAYS  # type: ignore[arg-type]  # set on escalation
         ):
             level = Escalation.REGION
         if level is None:

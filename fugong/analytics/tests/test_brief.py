@@ -1,6 +1,5 @@
 """The brief's house style: rounding rules, the headline sentence, sections other apps add."""
 
-import os
 from datetime import date
 from decimal import Decimal
 
@@ -97,7 +96,10 @@ def test_other_apps_add_sections_in_order(picture):
     assert "test_problems" not in brief.sections()
 
 
-@pytest.mark.skipif(not os.environ.get("FUGONG_SLOW"), reason="builds the full demo, about a minute: FUGONG_SLOW=1")
+# The full demo, built in the test database, gives the seed's headline through the figures engine (the API and
+# the brief): the one test at full size. It runs in every suite, in a group of its own so that its build (about a
+# minute) runs on one worker while the other works through the rest.
+@pytest.mark.xdist_group("full_demo")
 def test_the_built_demo_prints_the_seed_headline(db, client):
     from fugong.demo import build as demo
 

@@ -72,7 +72,7 @@ def test_weekly_reminders_go_to_park_enterprises(scenario, caplog):
 
 
 class FailingSender:
-    def send(self, phone, message):
+    def send(self, phone, message):  # noqa: ARG002 - the SMS sender's interface
         raise ConnectionError("gateway down")
 
 

@@ -1,4 +1,5 @@
 import getpass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +13,7 @@ from fugong.enterprises.credit_code import normalise
 from fugong.enterprises.models import Enterprise
 
 # The one option each role needs; a provider is bound to nothing.
-ROLE_OPTION = {
+ROLE_OPTION: dict[str, str] = {
     Role.REGION: "area",
     Role.LEAGUE: "area",
     Role.COUNTY: "area",
@@ -45,7 +46,7 @@ def check_options(role: str, opts: dict) -> None:
 
 def find_binding(*, area=None, enterprise=None, group=None, department=None, bank=None) -> dict:
     """Look up the object a new user is bound to; raise CommandError naming what was not found."""
-    found = {}
+    found: dict[str, Any] = {}
     if area:
         found["area"] = Area.objects.filter(code=area).first()
         if found["area"] is None:
