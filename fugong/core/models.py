@@ -34,9 +34,7 @@ class ImportBatch(models.Model):
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     # Who saved or discarded the preview, and when (fugong.core.imports.batch_commit / batch_discard).
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     # The rows live in ImportRow, one database row each, written and read in chunks: a 100,000-row
