@@ -266,7 +266,7 @@ def preview_page(request, *, importers: Sequence[Importer], batch_id, upload_url
             "importer": importer,
             "counts": counts,
             "count_cards": [(a, labels[a], counts.get(a, 0), a in importer.refused) for a in labels],
-            "count_col": "col-sm-4" if len(labels) <= 3 else "col-6 col-md-2",
+            "count_col": "col-sm-4" if len(labels) <= 3 else "col-6 col-md-3 col-xl",
             "action_labels": labels,
             "valid": sum(counts.get(a, 0) for a in importer.writes),
             "refused": refused,
