@@ -23,21 +23,26 @@ An importer plugs in by subclassing `Importer` and setting or overriding:
 The sheet is read lazily and planned, stored and committed ImportBatch.CHUNK rows at a time, so a large
 sheet is never held whole. Every state change of a batch goes through batch_preview, batch_commit or
 batch_discard, which record who and when; a batch once saved or discarded is never saved again.
-Views call the helpers at the bottom after their own access gate: upload_to_preview and preview_page.
+An app's views use the helpers at the bottom: upload_to_preview and upload_context in its upload view (after
+its access gate), and preview_view(gate=..., ...) as its preview view.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from fugong.core.excel import Column, Row, SheetError, Table, read_table
 from fugong.core.models import ImportBatch
@@ -206,6 +211,31 @@ def upload_to_preview(request, form, *, importer: Importer, url_name: str, optio
         form.add_error("file", e.message)
         return None
     return redirect(url_name, batch_id=batch.pk)
+
+
+def upload_context(form, columns: Sequence[Column], *, cancel: str) -> dict:
+    """What every upload page (core/import_upload.html) shows: the form, its limits, the columns a sheet may
+    hold; `cancel` names the URL its cancel button goes back to."""
+    return {
+        "form": form,
+        "cancel": cancel,
+        "max_mb": f"{settings.UPLOAD_MAX_BYTES / 1024 / 1024:.3g}",
+        "max_rows": settings.IMPORT_MAX_ROWS,
+        "columns": [c for c in columns if not c.hidden],
+    }
+
+
+def preview_view(*, gate: Callable[[Any], bool], importers: Sequence[Importer], upload_url_name: str):
+    """The preview page of an app's batches as a view; `gate(user)` (from fugong.access) says who may import."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, batch_id):
+        if not gate(request.user):
+            raise Http404
+        return preview_page(request, importers=importers, batch_id=batch_id, upload_url=reverse(upload_url_name))
+
+    return view
 
 
 def own_batch(user, importers: Sequence[Importer], batch_id) -> tuple[ImportBatch, Importer]:

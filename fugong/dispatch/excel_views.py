@@ -3,11 +3,9 @@
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,24 +96,13 @@ def report_upload(request):
         if done is not None:
             return done
     context = {
-        "form": form,
-        "max_mb": f"{settings.UPLOAD_MAX_BYTES / 1024 / 1024:.3g}",
-        "max_rows": settings.IMPORT_MAX_ROWS,
-        "columns": [c for c in excel.COLUMNS if not c.hidden],
+        **imports.upload_context(form, excel.COLUMNS, cancel="dispatch:grid"),
         "leagues": _leagues(request.user),
         "today": today,
     }
     return render(request, "dispatch/excel_upload.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_preview(request, batch_id):
-    if not access.can_edit_registry(request.user):
-        raise Http404
-    return imports.preview_page(
-        request,
-        importers=list(excel.IMPORTERS.values()),
-        batch_id=batch_id,
-        upload_url=reverse("dispatch:excel_upload"),
-    )
+report_preview = imports.preview_view(
+    gate=access.can_edit_registry, importers=list(excel.IMPORTERS.values()), upload_url_name="dispatch:excel_upload"
+)

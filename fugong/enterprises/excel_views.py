@@ -2,11 +2,9 @@
 
 from dataclasses import asdict
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -66,20 +64,11 @@ def enterprise_import(request):
         done = imports.upload_to_preview(request, form, importer=excel.IMPORTER, url_name="enterprises:import_preview")
         if done is not None:
             return done
-    context = {
-        "form": form,
-        "max_mb": f"{settings.UPLOAD_MAX_BYTES / 1024 / 1024:.3g}",
-        "max_rows": settings.IMPORT_MAX_ROWS,
-        "columns": excel.COLUMNS,
-    }
-    return render(request, "enterprises/import.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_import_preview(request, batch_id):
-    if not access.can_edit_registry(request.user):
-        raise Http404
-    return imports.preview_page(
-        request, importers=[excel.IMPORTER], batch_id=batch_id, upload_url=reverse("enterprises:import")
+    return render(
+        request, "enterprises/import.html", imports.upload_context(form, excel.COLUMNS, cancel="enterprises:list")
     )
+
+
+enterprise_import_preview = imports.preview_view(
+    gate=access.can_edit_registry, importers=[excel.IMPORTER], upload_url_name="enterprises:import"
+)
