@@ -682,23 +682,15 @@ class ReportImporter(Importer):
 
     def display(self, rows: list[dict]) -> None:
         """Each row's figures as shown, with the stored report's beside them where they differ."""
-        labels = {c.key: c.label for c in COLUMNS}
         for r in rows:
-            before = r.get("before") or {}
-            r["cells"] = (
-                [
-                    (
-                        key,
-                        labels[key],
-                        _shown(key, r["values"].get(key)),
-                        _shown(key, before.get(key)),
-                        key in before and _shown(key, before.get(key)) != _shown(key, r["values"].get(key)),
-                    )
-                    for key in self.report_kind.fields
-                ]
-                if r.get("values")
-                else []
-            )
+            values, before = r.get("values") or {}, r.get("before") or {}
+            r["cells"] = [_cell(key, values, before) for key in self.report_kind.fields] if values else []
+
+
+def _cell(key: str, values: dict, before: dict) -> tuple:
+    """(key, label, the row's value, the stored value, whether they differ), as the preview's cells show them."""
+    after, stored = _shown(key, values.get(key)), _shown(key, before.get(key))
+    return key, COLUMNS_BY_KEY[key].label, after, stored, key in before and stored != after
 
 
 def _shown(key: str, value) -> str:
