@@ -2,9 +2,9 @@
 
 Each measurement runs in a fresh child process and reads its own VmHWM (peak resident set, /proc status), so
 nothing measured before (the workbook's generation, other benchmarks) counts; DEBUG is off, as in production.
-The import goes the way of the import pages (fugong/enterprises/excel_views.py): the upload read and planned and
-stored as a preview batch (one request: store_preview), then the batch planned again and committed a chunk at a
-time (a second request: commit_batch), each in its own process.
+The import goes the way of the import pages (fugong/core/imports.py, the registry's importer): the upload read and
+planned and stored as a preview batch (one request: batch_preview), then the batch planned again and committed a
+chunk at a time (a second request: batch_commit), each in its own process.
 """
 
 import json
@@ -93,8 +93,8 @@ def measure_preview(path: str) -> dict:
 
     from fugong.accounts.models import User
     from fugong.core.excel import read_table
+    from fugong.core.imports import batch_preview
     from fugong.enterprises import excel
-    from fugong.enterprises.excel_views import store_preview
 
     user = User.objects.get(username="bench_region")
     start_mb = peak_rss_mb()
@@ -103,7 +103,7 @@ def measure_preview(path: str) -> dict:
     upload = SimpleUploadedFile(Path(path).name, Path(path).read_bytes())
     table = read_table(upload, excel.COLUMNS, max_rows=max(settings.IMPORT_MAX_ROWS, 100_000), lazy=True)
     marks["read"] = peak_rss_mb()
-    batch = store_preview(user=user, filename=upload.name, table=table)
+    batch = batch_preview(importer=excel.IMPORTER, user=user, filename=upload.name, table=table)
     marks["planned and stored"] = peak_rss_mb()
     return {
         "batch": batch.pk,
@@ -118,16 +118,16 @@ def measure_preview(path: str) -> dict:
 
 def measure_commit(batch_id: str) -> dict:
     """The commit request: the stored rows planned again (the registry may have changed), then saved."""
-    from django.db import transaction
 
+    from fugong.core.imports import batch_commit
     from fugong.core.models import ImportBatch
-    from fugong.enterprises.excel_views import commit_batch
+    from fugong.enterprises import excel
 
     start_mb = peak_rss_mb()
     started = time.monotonic()
-    with transaction.atomic():  # as the view does, holding the batch's lock
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        result = commit_batch(user=batch.user, batch=batch)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    batch_commit(importer=excel.IMPORTER, batch=batch, user=batch.user)  # locks the batch, as the page does
+    result = ImportBatch.objects.get(pk=batch_id).result
     return {
         "created": result["created"],
         "updated": result["updated"],

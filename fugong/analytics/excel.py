@@ -5,18 +5,14 @@ sheet holds the page's numbers. Each sheet is print-ready: a title with scope an
 units in the headers, a totals row.
 """
 
-import io
 from datetime import date
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong.analytics import selectors
 from fugong.core.excel import Column, write_xlsx
 from fugong.dispatch.models import ProjectStatus, Status
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def unit_label(unit: str) -> str:
@@ -113,7 +109,3 @@ def project_sheet(rows, *, title: str, as_of: date) -> bytes:
     total[8] = sum(line[8] for line in lines)
     lines.append(total)
     return write_xlsx(PROJECT_COLUMNS, lines, title=title, subtitle=as_of_text(as_of))
-
-
-def response(content: bytes, filename: str) -> FileResponse:
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX)

@@ -19,6 +19,7 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import excel, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
+from fugong.core.excel import xlsx_response
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
 from fugong.enterprises.selectors import search_q
@@ -98,7 +99,7 @@ def table_export(request, table):
     found = selectors.table(user=request.user, as_of=as_of, scope=scope, by=by)
     label = selectors.scope_label(user=request.user, scope=scope)
     content = excel.table_sheet(found, scope_label=label, as_of=as_of)
-    return excel.response(content, f"figures-{by}-{as_of.isoformat()}.xlsx")
+    return xlsx_response(content, f"figures-{by}-{as_of.isoformat()}.xlsx")
 
 
 @login_required
@@ -116,7 +117,7 @@ def drill(request):
     title = f"{label} {selectors.MEASURES[measure]()}"
     if request.GET.get("format") == "xlsx":
         content = excel.drill_sheet(rows, totals, title=title, as_of=as_of)
-        return excel.response(content, f"{measure}-{as_of.isoformat()}.xlsx")
+        return xlsx_response(content, f"{measure}-{as_of.isoformat()}.xlsx")
     page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -155,7 +156,7 @@ def project_drill(request):
     figures = selectors.project_figures(user=request.user, as_of=as_of, scope=scope)
     if request.GET.get("format") == "xlsx":
         content = excel.project_sheet(rows, title=title, as_of=as_of)
-        return excel.response(content, f"{measure}-{as_of.isoformat()}.xlsx")
+        return xlsx_response(content, f"{measure}-{as_of.isoformat()}.xlsx")
     context = {
         "rows": [(p, selectors.exact(p.week_investment, "0.01")) for p in rows],
         "title": title,

@@ -21,6 +21,7 @@ from typing import Any
 import python_calamine
 import xlsxwriter
 from django.conf import settings
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,7 @@ class Column:
     export: Callable[[Any], Any] | None = None
     required: bool = False
     example: Any = ""
+    hidden: bool = False  # written to the template but hidden: a value for the import, not for the reader
 
     def value_of(self, obj):
         return self.export(obj) if self.export else getattr(obj, self.key)
@@ -140,12 +142,23 @@ def write_xlsx(
     sheet = workbook.add_worksheet(_sheet_name(sheet_name or title))
     heading = f"{title}　{subtitle}" if subtitle else title
     _write_table(sheet, fmt, heading, [str(c.label) for c in columns], rows, [c.width for c in columns])
+    for i, column in enumerate(columns):
+        if column.hidden:
+            sheet.set_column(i, i, column.width, None, {"hidden": True})
     for extra in extra_sheets:
         extra_sheet = workbook.add_worksheet(_sheet_name(extra.name))
         widths = extra.widths or [20] * len(extra.headers)
         _write_table(extra_sheet, fmt, extra.name, extra.headers, extra.rows, widths)
     workbook.close()
     return output.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> FileResponse:
+    """A workbook made by write_xlsx, as a download named `filename`."""
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def _sheet_name(name: str) -> str:

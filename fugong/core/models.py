@@ -30,8 +30,12 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PREVIEW)
     issues = models.JSONField(default=list)
+    counts = models.JSONField(default=dict)  # rows by planned action, kept so a page view need not count them
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who saved or discarded the preview, and when (fugong.core.imports.batch_commit / batch_discard).
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     # The rows live in ImportRow, one database row each, written and read in chunks: a 100,000-row
     # sheet as one JSON document cost several copies of itself in memory at once.

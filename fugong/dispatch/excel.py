@@ -8,7 +8,7 @@ as a dry run for the preview, then for real on commit. docs/dispatch.md ("Excel"
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from fugong import access
 from fugong.accounts.models import User
 from fugong.core.excel import Column, Row, SheetError, parse_date, parse_decimal, parse_int, parse_text
+from fugong.core.imports import Importer
 from fugong.core.text import clean, name_key
 from fugong.dispatch import services
 from fugong.dispatch.models import Source, Status, week_start
@@ -85,6 +86,12 @@ def export_capacity(report) -> object:
         return ""
     number = _plain(report.capacity_pct)
     return f"{number}%" if 0 < number <= 1 else number
+
+
+def parse_prefilled(value) -> bool:
+    """The template's report state: True while a row still says its figures were prefilled (预填)."""
+    text = parse_text(value).lower()
+    return "预填" in text or "prefill" in text or text == str(_("Prefilled")).lower()
 
 
 def parse_note(value) -> str:
@@ -163,7 +170,24 @@ COLUMNS = [
         width=30,
         parse=parse_note,
         aliases=("备注", "说明", "存在问题", "note", "remarks"),
-        export=lambda _row: "",
+        export=lambda row: row.report.note if row.own else "",
+    ),
+    Column(
+        "state",
+        gettext_lazy("Report state"),
+        width=12,
+        parse=parse_prefilled,
+        aliases=("填报情况", "填报状态", "report state"),
+        export=lambda row: row.state,
+    ),
+    Column(
+        "version",
+        gettext_lazy("Report version"),
+        width=8,
+        parse=parse_int,
+        aliases=("报告版本", "版本", "version"),
+        export=lambda row: row.report.version if row.own else 0,
+        hidden=True,
     ),
 ]
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
@@ -189,6 +213,19 @@ class TemplateRow:
     period: date
     report: object  # the period's own report or the latest before it, or None
 
+    @property
+    def own(self) -> bool:
+        """The report is of this period (filed), not one of an earlier period whose figures prefill the row."""
+        return self.report is not None and self.period == (
+            self.report.week if hasattr(self.report, "week") else self.report.date
+        )
+
+    @property
+    def state(self) -> str:
+        if self.own:
+            return _("Filed")
+        return _("Prefilled") if self.report is not None else ""
+
 
 def template_rows(*, kind: services.Kind, enterprises: list[Enterprise], period: date) -> list[TemplateRow]:
     """Each enterprise with its report of the period, else its last report before: one query in all."""
@@ -213,6 +250,8 @@ class Action:
     CREATE = "created"
     UPDATE = "updated"
     UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    PREFILLED = "prefilled"
     ERROR = "error"
     UNMATCHED = "unmatched"
     BLANK = "blank"
@@ -233,7 +272,10 @@ class PlannedRow:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[dict] = field(default_factory=list)
     action: str = Action.ERROR
-    version: int | None = None  # the report's version at the preview; 0 when it did not exist
+    version: int | None = None  # the report's version the row is based on; 0 when it did not exist
+    sheet_version: int | None = None  # the version the template was made from, if the sheet says
+    prefilled: bool = False  # the sheet still marks the row's figures as prefilled (预填)
+    before: dict | None = None  # the stored report's values, for a row that would change it or conflicts
 
     def warn(self, column: str, message: str) -> None:
         self.warnings.append({"column": column, "message": message})
@@ -250,6 +292,7 @@ class PlannedRow:
             "enterprise_code": self.enterprise.credit_code if self.enterprise else "",
             "period": self.period.isoformat() if self.period else None,
             "values": {k: str(v) if isinstance(v, Decimal) else v for k, v in self.values.items()},
+            "before": self.before,
             "version": self.version,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -307,19 +350,32 @@ def check_columns(table) -> None:
         )
 
 
-def _interpret_capacity(planned: list[PlannedRow], parsed: dict[int, dict]) -> None:
-    """Turn each Percent into a per cent, looking at the column as a whole (docs/dispatch.md)."""
-    cells = [
-        (p, parsed[p.number]["capacity_pct"])
-        for p in planned
-        if isinstance(parsed[p.number].get("capacity_pct"), Percent)
-    ]
-    unsigned = [c.number for _p, c in cells if not c.signed]
-    has_per_cents = any(n > 1 for n in unsigned)
-    has_fractions = any(0 < n < 1 for n in unsigned)
+@dataclass
+class CapacityHabits:
+    """How the sheet's capacity column writes its numbers, seen as a whole (docs/dispatch.md)."""
+
+    per_cents: bool = False  # an unsigned number above 1
+    fractions: bool = False  # an unsigned number between 0 and 1
+    signed_above_one: bool = False
+
+    def see(self, cell) -> None:
+        if not isinstance(cell, Percent):
+            return
+        if cell.signed:
+            self.signed_above_one |= cell.number > 1
+        else:
+            self.per_cents |= cell.number > 1
+            self.fractions |= 0 < cell.number < 1
+
+
+def _interpret_capacity(planned: list[PlannedRow], parsed: dict[int, dict], habits: CapacityHabits) -> None:
+    """Turn each Percent into a per cent, looking at the column as a whole."""
     # Per cents above 1 elsewhere in the column, with or without the sign, make a bare fraction doubtful.
-    mixed = has_per_cents or any(c.signed and c.number > 1 for _p, c in cells)
-    for p, cell in cells:
+    mixed = habits.per_cents or habits.signed_above_one
+    for p in planned:
+        cell = parsed[p.number].get("capacity_pct")
+        if not isinstance(cell, Percent):
+            continue
         number = cell.number
         if not cell.signed and 0 < number < 1:
             number *= 100
@@ -329,9 +385,9 @@ def _interpret_capacity(planned: list[PlannedRow], parsed: dict[int, dict]) -> N
                     _("%(value)s was read as %(pct)s%%; write %(value)s%% if less than one per cent was meant.")
                     % {"value": _plain(cell.number), "pct": _plain(number)},
                 )
-        elif not cell.signed and number == 1 and not has_per_cents:
+        elif not cell.signed and number == 1 and not habits.per_cents:
             number = Decimal(100)
-            if not has_fractions:
+            if not habits.fractions:
                 p.warn("capacity_pct", _("1 was read as 100%; write 1% if one per cent was meant."))
         if number != number.quantize(ONE_DECIMAL) and number.is_finite():
             rounded = number.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
@@ -378,67 +434,140 @@ def _match(p: PlannedRow, matcher: Matcher) -> int | None:
     return named[0]
 
 
+def _blank(values: dict, errors: dict) -> bool:
+    return all(values.get(key) is None for key in FIGURES) and not any(k in errors for k in FIGURES)
+
+
+@dataclass
+class Scan:
+    """What the whole sheet says that one chunk of it cannot: the capacity column's habits, and the rows
+    that name one enterprise and period twice (sheet row -> the other rows)."""
+
+    capacity: CapacityHabits
+    duplicates: dict[int, list[int]]
+
+
+def scan_sheet(*, user: User, kind: services.Kind, rows, default_date: date) -> Scan:
+    """A first pass over the sheet: only codes, names and dates are kept, then matched in bulk."""
+    capacity = CapacityHabits()
+    seen: list[tuple[int, str, str, date]] = []
+    for row in rows:
+        values = row.values
+        capacity.see(values.get("capacity_pct"))
+        if not _blank(values, row.errors):
+            day = values.get("date") or default_date
+            seen.append((row.number, values.get("credit_code") or "", values.get("name") or "", day))
+    scope = access.fileable_enterprises(user)
+    codes = sorted({code for _n, code, _name, _d in seen if code})
+    by_code: dict[str, int] = {}
+    for i in range(0, len(codes), 500):  # SQLite limits the parameters of one query
+        by_code.update(scope.filter(credit_code__in=codes[i : i + 500]).values_list("credit_code", "pk"))
+    by_name: dict[str, list[int]] = defaultdict(list)
+    if any(not code or code not in by_code for _n, code, _name, _d in seen):
+        for pk, name in scope.values_list("pk", "name"):
+            by_name[name_key(name)].append(pk)
+    keys: dict[tuple[int, date], list[int]] = defaultdict(list)
+    for number, code, name, day in seen:
+        named = by_name.get(name_key(name), []) if name and not code else []
+        pk = by_code.get(code) if code else (named[0] if len(named) == 1 else None)
+        if pk is not None:
+            keys[pk, period_for(kind, day)].append(number)
+    duplicates = {n: [m for m in numbers if m != n] for numbers in keys.values() if len(numbers) > 1 for n in numbers}
+    return Scan(capacity=capacity, duplicates=duplicates)
+
+
 def plan_import(
-    *, user: User, kind: services.Kind, rows: list[Row], default_date: date, today: date | None = None
+    *,
+    user: User,
+    kind: services.Kind,
+    rows: list[Row],
+    default_date: date,
+    today: date | None = None,
+    scan: Scan | None = None,
 ) -> list[PlannedRow]:
-    """Decide every row: matched to which enterprise and period, and what the service would do; nothing is saved."""
+    """Decide every row: matched to which enterprise and period, and what the service would do; nothing is saved.
+
+    `scan` (scan_sheet()) is given when `rows` is one chunk of a larger sheet; without it `rows` is the sheet.
+    """
+    if scan is None:
+        scan = scan_sheet(user=user, kind=kind, rows=rows, default_date=default_date)
     planned = []
     parsed: dict[int, dict] = {}
     for row in rows:
         p = PlannedRow(number=row.number, raw=row.raw, errors=dict(row.errors))
         p.credit_code = row.values.get("credit_code") or ""
         p.name = row.values.get("name") or ""
+        p.sheet_version = row.values.get("version")
+        p.prefilled = bool(row.values.get("state"))
         parsed[row.number] = dict(row.values)
         planned.append(p)
-    _interpret_capacity(planned, parsed)
+    _interpret_capacity(planned, parsed, scan.capacity)
     matcher = Matcher(user, planned)
     matched: dict[int, int] = {}
     for p in planned:
         values = parsed[p.number]
-        if all(values.get(key) is None for key in FIGURES) and not any(k in p.errors for k in FIGURES):
+        if _blank(values, p.errors):
             p.action = Action.BLANK  # a row of the template left as it came: nothing to file
             continue
         pk = _match(p, matcher)
         if pk is not None:
             matched[p.number] = pk
-        day = values.get("date") or default_date
-        p.period = period_for(kind, day)
+        p.period = period_for(kind, values.get("date") or default_date)
         p.values = {key: values.get(key) for key in kind.fields}
         p.values["note"] = p.values.get("note") or ""
     matcher.load(set(matched.values()))
-    rows_by_key: dict[tuple[int, date], list[int]] = defaultdict(list)
     for p in planned:
         if p.number in matched:
             p.enterprise = matcher.get(matched[p.number])
-            rows_by_key[p.enterprise.pk, p.period].append(p.number)
-    _fill_employees(kind, [p for p in planned if p.enterprise is not None and p.values.get("employees") is None])
-    for p in planned:
-        if p.enterprise is None:
-            continue
-        others = [n for n in rows_by_key[p.enterprise.pk, p.period] if n != p.number]
-        if others:
-            p.errors.setdefault(
-                "",
-                _("The same enterprise and date are on row %(rows)s; keep one row.")
-                % {"rows": ", ".join(map(str, others))},
-            )
+            others = scan.duplicates.get(p.number)
+            if others:
+                p.errors.setdefault(
+                    "",
+                    _("The same enterprise and date are on row %(rows)s; keep one row.")
+                    % {"rows": ", ".join(map(str, others))},
+                )
+    sheet_columns = {key for row in rows[:1] for key in row.raw}
+    _fill_from_reports(kind, [p for p in planned if p.enterprise is not None], notes="note" not in sheet_columns)
     _dry_run(user, kind, [p for p in planned if p.enterprise is not None and not p.errors], today)
     for p in planned:
-        if p.errors and p.action != Action.UNMATCHED:
+        if p.errors and p.action not in (Action.UNMATCHED, Action.CONFLICT):
             p.action = Action.ERROR
     return planned
 
 
-def _fill_employees(kind: services.Kind, planned: list[PlannedRow]) -> None:
-    """A blank or missing headcount is taken from the last report, else the registry, as the form prefills it."""
-    if not planned:
+def _fill_from_reports(kind: services.Kind, planned: list[PlannedRow], *, notes: bool) -> None:
+    """Fill what the sheet leaves out from the reports, and find the rows still as the template prefilled them.
+
+    A blank or missing headcount is taken from the last report, else the registry, as the form prefills
+    it; a sheet without a note column keeps each report's note; a row the template marked as prefilled
+    whose figures are still those of the earlier report it was prefilled from is not confirmed.
+    """
+    wanted = [p for p in planned if notes or p.prefilled or p.values.get("employees") is None]
+    if not wanted:
         return
-    last = template_rows(kind=kind, enterprises=[p.enterprise for p in planned], period=max(p.period for p in planned))
+    last = template_rows(kind=kind, enterprises=[p.enterprise for p in wanted], period=max(p.period for p in wanted))
     reports = {row.enterprise.pk: row.report for row in last}
-    for p in planned:
+    earlier = {}
+    marked = [p for p in wanted if p.prefilled]
+    if marked:
+        day_before = min(p.period for p in marked) - timedelta(days=1)
+        rows = template_rows(kind=kind, enterprises=[p.enterprise for p in marked], period=day_before)
+        earlier = {row.enterprise.pk: row.report for row in rows}
+    for p in wanted:
         report = reports.get(p.enterprise.pk)
-        use = report is not None and kind.period_of(report) <= p.period
-        p.values["employees"] = report.employees if use else p.enterprise.employees
+        period = kind.period_of(report) if report is not None else None
+        if p.values.get("employees") is None:
+            p.values["employees"] = (
+                report.employees if period is not None and period <= p.period else p.enterprise.employees
+            )
+        if notes and period == p.period:
+            p.values["note"] = report.note
+        source = earlier.get(p.enterprise.pk)
+        if p.prefilled and source is not None and kind.period_of(source) < p.period:
+            prefill = {**services._stored(kind, source), "note": ""}
+            p.prefilled = services._same(kind, services._normal(kind, prefill), services._normal(kind, p.values))
+        else:
+            p.prefilled = False
 
 
 def _items(planned: list[PlannedRow], *, base_versions: bool) -> list[services.Item]:
@@ -447,7 +576,7 @@ def _items(planned: list[PlannedRow], *, base_versions: bool) -> list[services.I
             subject=p.enterprise,
             period=p.period,
             values=p.values,
-            base_version=p.version if base_versions else None,
+            base_version=p.version if base_versions else p.sheet_version,
         )
         for p in planned
     ]
@@ -467,6 +596,7 @@ def _put_errors(p: PlannedRow, errors: dict) -> None:
 
 
 def _dry_run(user: User, kind: services.Kind, planned: list[PlannedRow], today: date | None) -> None:
+    """What the service would do with each row, based on the version the template was made from (if known)."""
     if not planned:
         return
     outcomes = services.reports_save(
@@ -478,6 +608,21 @@ def _dry_run(user: User, kind: services.Kind, planned: list[PlannedRow], today: 
         dry_run=True,
     )
     for p, outcome in zip(planned, outcomes, strict=True):
+        if outcome.result == "conflict":
+            current = outcome.current
+            p.version = current["version"]
+            if _same_as_current(kind, p.values, current):
+                p.action = Action.UNCHANGED  # saved meanwhile with these very values, e.g. this file before
+            elif p.prefilled:
+                p.action, p.version = Action.PREFILLED, p.sheet_version  # reported since: left as it is
+            else:
+                p.action = Action.CONFLICT
+                p.before = {name: current[name] for name in kind.fields}
+                p.errors[""] = _(
+                    "This report was changed (now version %(v)d) after the template was made; the sheet and the "
+                    "report are shown side by side. Download the template again to change it."
+                ) % {"v": current["version"]}
+            continue
         if not outcome.ok:
             _put_errors(p, outcome.errors)
             continue
@@ -486,11 +631,81 @@ def _dry_run(user: User, kind: services.Kind, planned: list[PlannedRow], today: 
             p.version = 0  # at commit, a report someone filed meanwhile is a conflict, not overwritten
         elif outcome.result == Action.UPDATE:
             p.version = outcome.report.version - 1  # the dry run counted the version up in memory
+            p.before = outcome.before
         else:
             p.version = outcome.report.version
+        if p.prefilled and outcome.result in Action.SAVED:
+            p.action = Action.PREFILLED  # figures copied from an earlier period: filed only when asked
         if outcome.result in Action.SAVED:
             for warning in outcome.warnings:
                 p.warn(_column(warning["field"]), warning["message"])
+
+
+# --- The import flow (fugong.core.imports) -----------------------------------------------------
+
+
+class ReportImporter(Importer):
+    """Daily or weekly reports in the one import flow; options: {"date": the upload's default date}."""
+
+    columns = COLUMNS
+    counted = (
+        (Action.CREATE, gettext_lazy("To file")),
+        (Action.UPDATE, gettext_lazy("To update")),
+        (Action.UNCHANGED, gettext_lazy("Unchanged")),
+        (Action.CONFLICT, gettext_lazy("Changed since the template")),
+        (Action.PREFILLED, gettext_lazy("Prefilled, not confirmed")),
+        (Action.ERROR, gettext_lazy("Rows with errors")),
+        (Action.UNMATCHED, gettext_lazy("Matched no enterprise")),
+        (Action.BLANK, gettext_lazy("Left blank")),
+    )
+    writes = Action.SAVED
+    committed = Action.VALID
+    optional = {Action.PREFILLED: gettext_lazy("Prefilled, not confirmed")}
+    refused = (Action.ERROR, Action.UNMATCHED, Action.CONFLICT)
+    template = "dispatch/excel_preview.html"
+
+    def __init__(self, kind: services.Kind):
+        self.report_kind = kind
+        self.kind = f"dispatch.{kind.name}"
+
+    def check_table(self, table) -> None:
+        check_columns(table)
+
+    def scan(self, *, user, rows, options) -> Scan:
+        return scan_sheet(user=user, kind=self.report_kind, rows=rows, default_date=date.fromisoformat(options["date"]))
+
+    def plan_chunk(self, *, user, rows, scan, options) -> list[dict]:
+        day = date.fromisoformat(options["date"])
+        planned = plan_import(user=user, kind=self.report_kind, rows=rows, default_date=day, scan=scan)
+        return [p.as_json() for p in planned]
+
+    def commit_chunk(self, *, user, rows) -> dict:
+        return commit(user=user, kind=self.report_kind, stored=rows).as_json()
+
+    def display(self, rows: list[dict]) -> None:
+        """Each row's figures as shown, with the stored report's beside them where they differ."""
+        for r in rows:
+            values, before = r.get("values") or {}, r.get("before") or {}
+            r["cells"] = [_cell(key, values, before) for key in self.report_kind.fields] if values else []
+
+
+def _cell(key: str, values: dict, before: dict) -> tuple:
+    """(key, label, the row's value, the stored value, whether they differ), as the preview's cells show them."""
+    after, stored = _shown(key, values.get(key)), _shown(key, before.get(key))
+    return key, COLUMNS_BY_KEY[key].label, after, stored, key in before and stored != after
+
+
+def _shown(key: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if key == "status":
+        return str(Status(value).label)
+    if key == "capacity_pct":
+        return f"{_plain(Decimal(str(value)))}%"
+    return str(value)
+
+
+IMPORTERS = {kind.name: ReportImporter(kind) for kind in (services.DAILY, services.WEEKLY)}
 
 
 # --- Commit -------------------------------------------------------------------------------------
@@ -508,9 +723,12 @@ class CommitResult:
 
 
 def commit(*, user: User, kind: services.Kind, stored: list[dict]) -> CommitResult:
-    """Save the rows the preview found valid and changing something, each based on the version then seen."""
+    """Save the rows the preview found valid and changing something, each based on the version then seen.
+
+    Prefilled rows come here only when the user chose to file them as well.
+    """
     result = CommitResult()
-    wanted = [item for item in stored if item["action"] in Action.SAVED]
+    wanted = [item for item in stored if item["action"] in (*Action.SAVED, Action.PREFILLED)]
     result.unchanged = sum(1 for item in stored if item["action"] == Action.UNCHANGED)
     # The scope again: the user may have lost an area since the preview.
     ids = sorted({item["enterprise_id"] for item in wanted})

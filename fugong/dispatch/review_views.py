@@ -1,6 +1,5 @@
 """Completeness of a period, and the league's review and lock (DESIGN.md, dispatch semantics)."""
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fugong import access
 from fugong.areas.models import Area
-from fugong.core.excel import Column, write_xlsx
+from fugong.core.excel import Column, write_xlsx, xlsx_response
 from fugong.core.text import mask_phone
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start
@@ -97,12 +96,7 @@ def _missing_xlsx(request, query: PeriodQuery, enterprises) -> FileResponse:
         "period": query.period.isoformat(),
     }
     content = write_xlsx(MISSING_COLUMNS, rows, title=_("Missing reports"), subtitle=subtitle)
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=f"missing-{query.period_type}-{query.period.isoformat()}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(content, f"missing-{query.period_type}-{query.period.isoformat()}.xlsx")
 
 
 @login_required

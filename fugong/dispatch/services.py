@@ -108,6 +108,7 @@ class Outcome:
     errors: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     current: Any = None  # on a conflict, the newer report's values (a dict)
+    before: dict | None = None  # an update's stored values before it, JSON-safe (an import's preview shows both)
 
     @property
     def ok(self) -> bool:
@@ -332,7 +333,7 @@ def _save_once(*, actor, kind: Kind, items: list[Item], source: str, today, now,
             changed = {
                 f: [_json(before)[f], _json(values)[f]] for f in kind.fields if not _same_field(before[f], values[f])
             }
-            outcomes.append(Outcome(item, "updated", report=report, warnings=checked.warnings))
+            outcomes.append(Outcome(item, "updated", report=report, warnings=checked.warnings, before=_json(before)))
             versions.append((report, changed))
 
     if not dry_run:

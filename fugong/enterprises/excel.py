@@ -15,6 +15,7 @@ from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Park
 from fugong.core.excel import Column, Row, parse_bool, parse_decimal, parse_int, parse_row, parse_text
+from fugong.core.imports import Importer
 from fugong.core.text import clean, name_key
 from fugong.enterprises import services
 from fugong.enterprises.credit_code import CreditCodeError, check, make, normalise
@@ -455,6 +456,46 @@ def _check_code_and_park(p: PlannedRow, values: dict, county: Area | None, park:
             p.errors["credit_code"] = str(e)
     if county is not None and park is not None and park.league_id != county.parent_id:
         p.errors.setdefault("park", _("The park %(park)s is not in this county's league.") % {"park": park.name})
+
+
+class RegistryImporter(Importer):
+    """The registry's import in the one import flow (fugong.core.imports)."""
+
+    kind = "enterprises"
+    columns = COLUMNS
+    counted = (
+        (Action.CREATE, gettext_lazy("To create")),
+        (Action.UPDATE, gettext_lazy("To update")),
+        (Action.ERROR, gettext_lazy("Rows with errors")),
+    )
+    writes = committed = (Action.CREATE, Action.UPDATE)
+    template = "enterprises/import_preview.html"
+
+    def scan(self, *, user, rows, options) -> dict:
+        return {"duplicates": duplicate_codes(rows), "lookups": Lookups(user)}
+
+    def plan_chunk(self, *, user, rows, scan, options) -> list[dict]:
+        planned = plan_import(user=user, rows=rows, lookups=scan["lookups"], duplicates=scan["duplicates"])
+        return [p.as_json() for p in planned]
+
+    def commit_chunk(self, *, user, rows) -> dict:
+        """Check a chunk again (the registry may have changed since the preview), then save its valid rows.
+
+        Rows valid at the preview hold credit codes no other row of the sheet holds, so checking a chunk
+        alone finds the same errors as checking all.
+        """
+        planned = plan_from_json(user=user, stored=rows)
+        done = commit(user=user, planned=planned)
+        unplanned = [
+            {"row": p.number, "column": key, "message": message}
+            for p in planned
+            if p.action == Action.ERROR
+            for key, message in p.errors.items()
+        ]
+        return {"created": done.created, "updated": done.updated, "failed": unplanned + done.failed}
+
+
+IMPORTER = RegistryImporter()
 
 
 def plan_from_json(*, user: User, stored: list[dict], lookups: Lookups | None = None) -> list[PlannedRow]:

@@ -1,10 +1,8 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
-from fugong.core.excel import write_xlsx
+from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
 from fugong.finance import excel, selectors, services
@@ -148,12 +146,7 @@ def batch_export(request, pk):
         title=_("Financing referral batch"),
         subtitle=f"{batch.name}　{batch.target_label}　{batch.referred_on.isoformat()}",
     )
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=f"referral-batch-{batch.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(content, f"referral-batch-{batch.pk}.xlsx")
 
 
 @login_required

@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
 from fugong.accounts.models import Department
-from fugong.core.excel import write_xlsx
+from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
 from fugong.problems import attachments, excel, selectors, services
@@ -190,12 +188,7 @@ def problem_export(request):
         title=_("Problem list"),
         subtitle=_("%(scope)s, as of %(date)s") % {"scope": request.user.binding, "date": today.isoformat()},
     )
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=f"problems-{today.isoformat()}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(content, f"problems-{today.isoformat()}.xlsx")
 
 
 @login_required

@@ -13,9 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from config.testing import make_enterprise
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.accounts.models import Role
-from fugong.core.tests import browser_support
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, Source
 
@@ -95,4 +95,70 @@ def test_a_league_official_fills_the_template_and_saves_the_valid_rows(watched, 
     report = DailyReport.objects.get(date=timezone.localdate())
     assert (report.enterprise, report.on_duty, report.capacity_pct, report.source) == (steel, 80, 70, Source.EXCEL)
     assert report.filed_by == excel_data["users"][Role.LEAGUE] and report.on_behalf
+    watch.assert_clean()
+
+
+@pytest.fixture
+def round_trip_data(transactional_db, live_server, users, baotou_enterprise):
+    today = timezone.localdate()
+    figures = {"status": "production_resumed", "employees": 100, "on_duty": 60, "capacity_pct": Decimal(50)}
+    own = services.report_save(
+        actor=users[Role.ENTERPRISE],
+        kind=services.DAILY,
+        subject=baotou_enterprise,
+        period=today,
+        values={**figures, "note": "夜班已恢复"},
+        source=Source.FORM,
+    )
+    aluminium = make_enterprise(county="150202", name="包头铝业有限公司", employees=250)
+    earlier = services.report_save(
+        actor=None,
+        kind=services.DAILY,
+        subject=aluminium,
+        period=today - timedelta(days=1),
+        values={**figures, "employees": 250, "note": ""},
+        source=Source.API,
+    )
+    assert own.ok and earlier.ok
+    return {"users": users, "steel": baotou_enterprise, "aluminium": aluminium}
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_clerk_round_trip_shows_before_and_after_and_saves_once(watched, round_trip_data, size, tmp_path):
+    from fugong.dispatch.models import ReportVersion
+
+    watch = watched(size=size)
+    page = watch.new_page()
+    log_in(page, "bob_league")
+    page.goto("/dispatch/excel/upload/")
+    with page.expect_download() as download:
+        page.get_by_test_id("template").click()
+    steel, aluminium = round_trip_data["steel"], round_trip_data["aluminium"]
+    workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    for row in workbook.active.iter_rows(min_row=3):
+        if row[0].value == steel.credit_code:
+            row[6].value = 75  # on duty, from 60
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_test_id("upload").click()
+    expect(page.get_by_test_id("count-updated")).to_have_text("1")
+    expect(page.get_by_test_id("count-prefilled")).to_have_text("1")
+    expect(page.get_by_test_id("prefilled-note")).to_be_visible()
+    changed = page.locator("[data-testid=valid-row][data-action=updated] [data-field=on_duty][data-changed]")
+    expect(changed.get_by_test_id("before")).to_have_text("60")
+    expect(changed.get_by_test_id("after")).to_have_text("75")
+    assert horizontal_overflow(page) <= 1
+    screenshot(page, "dispatch-excel-round-trip-preview", size)
+
+    versions = ReportVersion.objects.count()
+    page.get_by_test_id("commit").dblclick()
+    expect(page.get_by_test_id("result")).to_have_attribute("data-state", "committed")
+    screenshot(page, "dispatch-excel-round-trip-saved", size)
+    assert ReportVersion.objects.count() == versions + 1  # a double click saves once
+    report = DailyReport.objects.get(enterprise=steel, date=timezone.localdate())
+    assert (report.on_duty, report.version, report.note) == (75, 2, "夜班已恢复")
+    assert report.filed_by == round_trip_data["users"][Role.LEAGUE]
+    assert not DailyReport.objects.filter(enterprise=aluminium, date=timezone.localdate()).exists()
     watch.assert_clean()

@@ -348,7 +348,7 @@ def test_rows_matching_no_enterprise_are_listed(client, league, baotou_enterpris
     hint = next(i["message"] for i in batch.issues if i["row"] == 4)
     assert baotou_enterprise.credit_code in hint  # in scope: the likely right code is offered
     page = client.get(reverse("dispatch:excel_preview", args=[batch.pk])).text
-    assert page.count('data-testid="unmatched-row"') == 3 and "并不存在的企业有限公司" in page
+    assert page.count('data-action="unmatched"') == 3 and "并不存在的企业有限公司" in page
 
 
 def test_a_league_official_cannot_import_into_another_league(client, league, baotou_enterprise, ordos_enterprise):
