@@ -20,3 +20,9 @@ class EnterpriseCaseOut(Schema):
     @staticmethod
     def resolve_league(obj):
         return obj.league_id
+
+
+class Error(Schema):
+    """Every API error: `{"error": ...}`, a message or the messages by field."""
+
+    error: dict | str

@@ -1,12 +1,12 @@
 from datetime import date
 from decimal import Decimal
 
-from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong import access
-from fugong.core.schemas import EnterpriseCaseOut
+from fugong.core.case_views import add_moves_endpoint
+from fugong.core.schemas import EnterpriseCaseOut, Error
 from fugong.finance import selectors, services
 
 router = Router(tags=["referrals"])
@@ -68,10 +68,6 @@ class MoveIn(Schema):
     comment: str = ""
 
 
-class Error(Schema):
-    error: dict | str
-
-
 @router.get("", response=list[ReferralOut])
 @paginate(LimitOffsetPagination)
 def list_referrals(request, filters: Query[ReferralFilterIn]):
@@ -83,18 +79,12 @@ def get_referral(request, referral_id: int):
     return access.access_referral(request.auth, referral_id)
 
 
-@router.post("/{int:referral_id}/moves", response={200: ReferralOut, 400: Error, 404: Error})
-def move_referral(request, referral_id: int, payload: MoveIn):
-    referral = access.access_referral(request.auth, referral_id)
-    if not services.relations(request.auth, referral):
-        raise Http404
-    services.referral_move(
-        actor=request.auth,
-        referral=referral,
-        action=payload.action,
-        amount=payload.amount,
-        on=payload.on,
-        reason=payload.reason,
-        comment=payload.comment,
-    )
-    return access.access_referral(request.auth, referral_id)
+move_referral = add_moves_endpoint(
+    router,
+    name="move_referral",
+    gate=access.access_referral,
+    table=services.TRANSITIONS,
+    move=services.referral_move,
+    move_in=MoveIn,
+    case_out=ReferralOut,
+)

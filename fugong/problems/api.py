@@ -8,9 +8,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong import access
 from fugong.accounts.models import Department, Role, User
-from fugong.core.schemas import EnterpriseCaseOut
+from fugong.core.case_views import add_moves_endpoint
+from fugong.core.schemas import EnterpriseCaseOut, Error
 from fugong.problems import selectors, services
-from fugong.problems.models import Problem, Source
+from fugong.problems.models import Source
 
 router = Router(tags=["problems"])
 
@@ -88,10 +89,6 @@ class MoveIn(Schema):
     handler: str | None = None
 
 
-class Error(Schema):
-    error: dict | str
-
-
 @router.get("", response=list[ProblemOut])
 @paginate(LimitOffsetPagination)
 def list_problems(request, filters: Query[ProblemFilterIn]):
@@ -125,24 +122,27 @@ def create_problem(request, payload: ProblemIn):
     return 201, access.access_problem(user, problem.pk)
 
 
-@router.post("/{int:problem_id}/moves", response={200: ProblemDetailOut, 400: Error, 404: Error})
-def move_problem(request, problem_id: int, payload: MoveIn):
-    problem: Problem = access.access_problem(request.auth, problem_id)
-    department = handler = None
+def _move_arguments(payload: MoveIn) -> dict:
+    """The payload names the department and the handler; the move service takes them as objects."""
+    values = payload.dict()
     if payload.department:
-        department = Department.objects.filter(name=payload.department).first()
-        if department is None:
+        values["department"] = Department.objects.filter(name=payload.department).first()
+        if values["department"] is None:
             raise ValidationError({"department": [_("Unknown department “%(name)s”.") % {"name": payload.department}]})
     if payload.handler:
-        handler = User.objects.filter(username=payload.handler, role=Role.HANDLER).first()
-        if handler is None:
+        values["handler"] = User.objects.filter(username=payload.handler, role=Role.HANDLER).first()
+        if values["handler"] is None:
             raise ValidationError({"handler": [_("Unknown handler “%(name)s”.") % {"name": payload.handler}]})
-    services.problem_move(
-        actor=request.auth,
-        problem=problem,
-        action=payload.action,
-        comment=payload.comment,
-        department=department,
-        handler=handler,
-    )
-    return access.access_problem(request.auth, problem_id)
+    return values
+
+
+move_problem = add_moves_endpoint(
+    router,
+    name="move_problem",
+    gate=access.access_problem,
+    table=services.TRANSITIONS,
+    move=services.problem_move,
+    move_in=MoveIn,
+    case_out=ProblemDetailOut,
+    arguments=_move_arguments,
+)

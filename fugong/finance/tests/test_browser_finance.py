@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, log_in, screenshot
-from fugong.core.tests import browser_support
 from fugong.finance import services
 from fugong.finance.models import Referral, State
 

@@ -6,9 +6,9 @@ Screenshots land in test-artifacts/screenshots/ as problems-<page>-<lang>-<size>
 import pytest
 from playwright.sync_api import expect
 
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.accounts.models import Role
-from fugong.core.tests import browser_support
 from fugong.problems.models import Problem, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
