@@ -15,7 +15,7 @@ from fugong.areas.models import Area, Park
 from fugong.core.text import clean, clean_name, pinyin_keys
 from fugong.enterprises.credit_code import CreditCodeError, check
 from fugong.enterprises.models import ENTERPRISE_HISTORY, Enterprise, Industry, KeyProject, SizeClass, Tag
-from fugong.enterprises.signals import enterprises_changed
+from fugong.enterprises.signals import enterprises_changed, enterprises_moved
 
 # Rows per INSERT and per IN (...) lookup in bulk writes; well under SQLite's limit on query parameters.
 BULK_BATCH = 500
@@ -216,8 +216,12 @@ def enterprise_update(*, actor: User | None, enterprise: Enterprise, data: Enter
     if errors:
         raise ValidationError(errors)
     _check_scope(actor, data.county)
+    moved = data.county.code != enterprise.county_id
     _apply(enterprise, data)
-    return _save(enterprise, data, actor=actor, source=source)
+    enterprise = _save(enterprise, data, actor=actor, source=source)
+    if moved:
+        enterprises_moved.send(sender=Enterprise, ids=[enterprise.pk])
+    return enterprise
 
 
 def enterprise_data_from(enterprise: Enterprise, **changes) -> EnterpriseData:
