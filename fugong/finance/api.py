@@ -6,7 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong import access
 from fugong.core.case_views import add_moves_endpoint
-from fugong.core.schemas import EnterpriseCaseOut, Error
+from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, timeline_of
 from fugong.finance import selectors, services
 
 router = Router(tags=["referrals"])
@@ -52,6 +52,14 @@ class ReferralOut(EnterpriseCaseOut):
         return services.allowed_actions(context["request"].auth, obj)
 
 
+class ReferralDetailOut(ReferralOut):
+    timeline: list[CaseEventOut]
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return timeline_of(obj.events)
+
+
 class ReferralFilterIn(Schema):
     state: str = ""
     target: str = ""
@@ -74,7 +82,7 @@ def list_referrals(request, filters: Query[ReferralFilterIn]):
     return selectors.referral_list(user=request.auth, filters=selectors.ReferralFilters(**filters.dict()))
 
 
-@router.get("/{int:referral_id}", response={200: ReferralOut, 404: Error})
+@router.get("/{int:referral_id}", response={200: ReferralDetailOut, 404: Error})
 def get_referral(request, referral_id: int):
     return access.access_referral(request.auth, referral_id)
 
@@ -86,5 +94,5 @@ move_referral = add_moves_endpoint(
     table=services.TRANSITIONS,
     move=services.referral_move,
     move_in=MoveIn,
-    case_out=ReferralOut,
+    case_out=ReferralDetailOut,
 )

@@ -9,20 +9,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from fugong import access
 from fugong.accounts.models import Department, Role, User
 from fugong.core.case_views import add_moves_endpoint
-from fugong.core.schemas import EnterpriseCaseOut, Error
+from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, timeline_of
 from fugong.problems import selectors, services
 from fugong.problems.models import Source
 
 router = Router(tags=["problems"])
-
-
-class TimelineOut(Schema):
-    at: str
-    actor: str | None
-    action: str
-    from_state: str
-    to_state: str
-    comment: str
 
 
 class ProblemOut(EnterpriseCaseOut):
@@ -54,15 +45,11 @@ class ProblemOut(EnterpriseCaseOut):
 
 
 class ProblemDetailOut(ProblemOut):
-    timeline: list[TimelineOut]
+    timeline: list[CaseEventOut]
 
     @staticmethod
     def resolve_timeline(obj):
-        return [
-            {"at": t.at.isoformat(), "actor": t.actor.username if t.actor_id else None, "action": t.action,
-             "from_state": t.from_state, "to_state": t.to_state, "comment": t.comment}
-            for t in obj.timeline.select_related("actor")
-        ]  # fmt: skip
+        return timeline_of(obj.timeline)
 
 
 class ProblemFilterIn(Schema):
