@@ -183,14 +183,15 @@ def text(value) -> str:
     return str(value or "").replace("\r\n", "\n").strip()
 
 
-def follow_enterprises(queryset, ids) -> int:
+def follow_enterprises(queryset, ids, *, owner: str = "enterprise") -> int:
     """Copy the current league and county of their enterprises onto the rows of `queryset` whose enterprise is
-    in `ids` (an enterprise moved): the new area's officials see them, the old area's no longer do."""
+    in `ids` (an enterprise moved): the new area's officials see them, the old area's no longer do. `owner`
+    names the foreign key to follow when it is not the enterprise (a key project's reports)."""
     ids = list(ids)
     if not ids:
         return 0
-    enterprise_model = queryset.model._meta.get_field("enterprise").related_model
-    own = enterprise_model.objects.filter(pk=OuterRef("enterprise_id"))
-    return queryset.filter(enterprise_id__in=ids).update(
+    owner_model = queryset.model._meta.get_field(owner).related_model
+    own = owner_model.objects.filter(pk=OuterRef(f"{owner}_id"))
+    return queryset.filter(**{f"{owner}_id__in": ids}).update(
         league_id=Subquery(own.values("league_id")[:1]), county_id=Subquery(own.values("county_id")[:1])
     )

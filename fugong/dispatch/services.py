@@ -456,3 +456,8 @@ def follow_enterprises(*, ids) -> int:
 
 def on_enterprises_moved(sender, *, ids, **kwargs) -> None:
     follow_enterprises(ids=ids)
+
+
+def on_key_projects_moved(sender, *, ids, **kwargs) -> None:
+    """A key project's reports follow it to its new county, as an enterprise's do."""
+    cases.follow_enterprises(ProjectReport.objects.all(), ids, owner="project")

@@ -10,3 +10,6 @@ enterprises_changed = Signal()
 # the apps that copy an enterprise's `league`/`county` onto their rows (reports, problems, referrals) make them
 # follow, so that the new area's officials see them and the old area's no longer do.
 enterprises_moved = Signal()
+
+# Sent with `ids` after key projects moved to another county: their reports follow them (dispatch).
+key_projects_moved = Signal()
