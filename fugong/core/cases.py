@@ -10,8 +10,9 @@ A new case type plugs in with five things (docs/cases.md):
    user stands to the case (roles such as "official", "bank"; empty when the case is out of their sight),
    the names of those relations and the message for a move refused in the current state;
 4. its service for a move calls `table.move(...)` with a function that applies what is specific to it;
-5. its moves view and API endpoint come from `fugong.core.case_views.moves_view` and `add_moves_endpoint`,
-   given its access gate, its table and its move service (whose case argument is named as `case_field`).
+5. a `CaseType(table, gate, move)` in its services (its access gate and its move service, whose case argument
+   is named as the events' `case_field`), from which `fugong.core.case_views.moves_view` and
+   `add_moves_endpoint` make its moves view and API endpoint.
 
 When its enterprise moves to another county or league, `follow_enterprises` moves the open cases with it
 (the app connects to `fugong.enterprises.signals.enterprises_moved`).
@@ -176,6 +177,19 @@ class Transitions:
                 case, actor=actor, action=action, from_state=before, comment=comment, detail=detail, at=at
             ).save()
             return case
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """What the moves view and the API endpoint need of a case type: its table, its access gate
+    (`gate(user, pk)`, Http404 out of sight) and its move service (`move(*, actor, <case_field>, action, ...)`)."""
+
+    table: Transitions
+    gate: Callable
+    move: Callable
+
+    def make_move(self, *, actor, case, **arguments):
+        return self.move(actor=actor, **{self.table.case_field: case}, **arguments)
 
 
 def text(value) -> str:

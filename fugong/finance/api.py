@@ -88,11 +88,5 @@ def get_referral(request, referral_id: int):
 
 
 move_referral = add_moves_endpoint(
-    router,
-    name="move_referral",
-    gate=access.access_referral,
-    table=services.TRANSITIONS,
-    move=services.referral_move,
-    move_in=MoveIn,
-    case_out=ReferralDetailOut,
+    router, services.CASE, name="move_referral", move_in=MoveIn, case_out=ReferralDetailOut
 )

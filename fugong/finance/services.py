@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from fugong import access
 from fugong.accounts.models import Bank, Role, User
 from fugong.core import cases
-from fugong.core.cases import Move, Transitions
+from fugong.core.cases import CaseType, Move, Transitions
 from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, ReferralEvent, State, Target, Urgency
@@ -205,6 +205,9 @@ def referral_move(
         return detail
 
     return TRANSITIONS.move(referral, action=action, actor=actor, comment=comment or reason, apply=apply, at=at)
+
+
+CASE = CaseType(TRANSITIONS, access.access_referral, referral_move)
 
 
 def follow_enterprises(*, ids) -> int:

@@ -61,13 +61,7 @@ def referral_detail(request, pk):
     return render(request, "finance/detail.html", context)
 
 
-referral_move = moves_view(
-    gate=access.access_referral,
-    table=services.TRANSITIONS,
-    move=services.referral_move,
-    form=MoveForm,
-    detail="finance:detail",
-)
+referral_move = moves_view(services.CASE, form=MoveForm, detail="finance:detail")
 
 
 @login_required

@@ -124,12 +124,5 @@ def _move_arguments(payload: MoveIn) -> dict:
 
 
 move_problem = add_moves_endpoint(
-    router,
-    name="move_problem",
-    gate=access.access_problem,
-    table=services.TRANSITIONS,
-    move=services.problem_move,
-    move_in=MoveIn,
-    case_out=ProblemDetailOut,
-    arguments=_move_arguments,
+    router, services.CASE, name="move_problem", move_in=MoveIn, case_out=ProblemDetailOut, arguments=_move_arguments
 )

@@ -19,7 +19,7 @@ from fugong import access
 from fugong.accounts.models import Department, Role, User
 from fugong.areas.models import Area
 from fugong.core import cases
-from fugong.core.cases import Move, Transitions
+from fugong.core.cases import CaseType, Move, Transitions
 from fugong.enterprises.models import Enterprise
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
@@ -275,6 +275,9 @@ def problem_move(
             label = TRANSITIONS[action].label
             _notify(notify, _("Problem #%(id)s: %(action)s") % {"id": problem.pk, "action": label}, comment)
     return problem
+
+
+CASE = CaseType(TRANSITIONS, access.access_problem, problem_move)
 
 
 def follow_enterprises(*, ids) -> int:

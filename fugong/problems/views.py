@@ -126,13 +126,7 @@ def problem_detail(request, pk):
     return render(request, "problems/detail.html", context)
 
 
-problem_move = moves_view(
-    gate=access.access_problem,
-    table=services.TRANSITIONS,
-    move=services.problem_move,
-    form=MoveForm,
-    detail="problems:detail",
-)
+problem_move = moves_view(services.CASE, form=MoveForm, detail="problems:detail")
 
 
 @login_required

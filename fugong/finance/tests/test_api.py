@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from config.testing import make_enterprise, make_user
 from fugong.accounts import services as account_services
@@ -14,12 +13,6 @@ from fugong.finance.models import Referral, ReferralEvent, State, Target
 from fugong.problems.tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
