@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from config.testing import make_enterprise
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, html_lang, log_in, screenshot
 from fugong.areas.models import Area
-from fugong.core.tests import browser_support
 from fugong.enterprises import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -52,10 +52,6 @@ class CaseModel(AreaCopyModel, TimeStampedModel):
     class Meta:
         abstract = True
 
-    @property
-    def state_label(self) -> str:
-        return str(self.states(self.state).label) if self.state in self.states.values else self.state
-
 
 class CaseEvent(models.Model):
     """One line of a case's timeline: who, when, which move, from which state to which, and why."""

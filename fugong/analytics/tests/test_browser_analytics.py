@@ -9,10 +9,10 @@ from docx import Document
 from playwright.sync_api import expect
 
 from config.testing import make_enterprise
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.analytics.tests.conftest import DAY, PR, WR, daily, file
 from fugong.areas.models import Area
-from fugong.core.tests import browser_support
 from fugong.dispatch import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

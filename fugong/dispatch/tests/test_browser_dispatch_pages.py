@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.accounts.models import Role
-from fugong.core.tests import browser_support
 from fugong.dispatch import services
 from fugong.dispatch.models import Deadline, Source
 from fugong.dispatch.tests.scenario import DAY, FIGURES, MONDAY, TODAY, build

@@ -13,9 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from config.testing import make_enterprise
+from config.tests import browser_support
 from config.tests.browser_support import horizontal_overflow, log_in, screenshot
 from fugong.accounts.models import Role
-from fugong.core.tests import browser_support
 from fugong.dispatch import services
 from fugong.dispatch.models import DailyReport, Source
 
