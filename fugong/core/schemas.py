@@ -20,3 +20,29 @@ class EnterpriseCaseOut(Schema):
     @staticmethod
     def resolve_league(obj):
         return obj.league_id
+
+
+class Error(Schema):
+    """Every API error: `{"error": ...}`, a message or the messages by field."""
+
+    error: dict | str
+
+
+class CaseEventOut(Schema):
+    """One line of a case's timeline (fugong.core.cases.CaseEvent)."""
+
+    at: str
+    actor: str | None
+    action: str
+    from_state: str
+    to_state: str
+    comment: str
+
+
+def timeline_of(events) -> list[dict]:
+    """A case's events (a queryset of a CaseEvent model) as CaseEventOut items, in order, in one query."""
+    return [
+        {"at": e.at.isoformat(), "actor": e.actor.username if e.actor_id else None, "action": e.action,
+         "from_state": e.from_state, "to_state": e.to_state, "comment": e.comment}
+        for e in events.select_related("actor")
+    ]  # fmt: skip

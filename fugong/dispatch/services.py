@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fugong import access
 from fugong.accounts.models import User
-from fugong.core import bulk
+from fugong.core import bulk, cases
 from fugong.dispatch import duties, validation
 from fugong.dispatch.models import (
     DailyReport,
@@ -451,3 +451,19 @@ def period_unlock(*, actor: User, league_code: str, period_type: str, period: da
 
 
 __all__ = ["DAILY", "KINDS", "PROJECT", "WEEKLY", "Item", "Outcome", "Source", "report_save", "reports_save"]
+
+
+def follow_enterprises(*, ids) -> int:
+    """Every report of a moved enterprise follows it to its new area, past ones too: the figures already count its
+    whole contribution in the new area (the rollup moves it, the raw path reads the registry), so the report
+    lists behind a figure must hold them there as well."""
+    return sum(cases.follow_enterprises(model.objects.all(), ids) for model in (DailyReport, WeeklyReport))
+
+
+def on_enterprises_moved(sender, *, ids, **kwargs) -> None:  # noqa: ARG001 - a signal receiver
+    follow_enterprises(ids=ids)
+
+
+def on_key_projects_moved(sender, *, ids, **kwargs) -> None:  # noqa: ARG001 - a signal receiver
+    """A key project's reports follow it to its new county, as an enterprise's do."""
+    cases.follow_enterprises(ProjectReport.objects.all(), ids, owner="project")

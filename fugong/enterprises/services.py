@@ -17,7 +17,7 @@ from fugong.areas.models import Area, Park
 from fugong.core.text import clean, clean_name, pinyin_keys
 from fugong.enterprises.credit_code import CreditCodeError, check
 from fugong.enterprises.models import ENTERPRISE_HISTORY, Enterprise, Industry, KeyProject, SizeClass, Tag
-from fugong.enterprises.signals import enterprises_changed
+from fugong.enterprises.signals import enterprises_changed, enterprises_moved, key_projects_moved
 
 # Rows per INSERT and per IN (...) lookup in bulk writes; well under SQLite's limit on query parameters.
 BULK_BATCH = 500
@@ -218,8 +218,12 @@ def enterprise_update(*, actor: User | None, enterprise: Enterprise, data: Enter
     if errors:
         raise ValidationError(errors)
     _check_scope(actor, data.county)
+    moved = data.county.code != enterprise.county_id
     _apply(enterprise, data)
-    return _save(enterprise, data, actor=actor, source=source)
+    enterprise = _save(enterprise, data, actor=actor, source=source)
+    if moved:
+        enterprises_moved.send(sender=Enterprise, ids=[enterprise.pk])
+    return enterprise
 
 
 def enterprise_data_from(enterprise: Enterprise, **changes) -> EnterpriseData:
@@ -275,6 +279,7 @@ def key_project_save(
     if duplicate.exists():
         raise ValidationError({"name": [_("A key project of this name already exists in this county.")]})
     project = project or KeyProject()
+    moved = project.pk is not None and project.county_id != data.county.code
     project.name = data.name
     project.county = data.county
     project.league_id = data.county.parent_id  # type: ignore[assignment]  # a county always has its league
@@ -285,4 +290,6 @@ def key_project_save(
     project._history_user = actor
     project._change_reason = source
     project.save()
+    if moved:
+        key_projects_moved.send(sender=KeyProject, ids=[project.pk])
     return project

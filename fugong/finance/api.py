@@ -1,12 +1,12 @@
 from datetime import date
 from decimal import Decimal
 
-from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong import access
-from fugong.core.schemas import EnterpriseCaseOut
+from fugong.core.case_views import add_moves_endpoint
+from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, timeline_of
 from fugong.finance import selectors, services
 
 router = Router(tags=["referrals"])
@@ -52,6 +52,14 @@ class ReferralOut(EnterpriseCaseOut):
         return services.allowed_actions(context["request"].auth, obj)
 
 
+class ReferralDetailOut(ReferralOut):
+    timeline: list[CaseEventOut]
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return timeline_of(obj.events)
+
+
 class ReferralFilterIn(Schema):
     state: str = ""
     target: str = ""
@@ -68,33 +76,17 @@ class MoveIn(Schema):
     comment: str = ""
 
 
-class Error(Schema):
-    error: dict | str
-
-
 @router.get("", response=list[ReferralOut])
 @paginate(LimitOffsetPagination)
 def list_referrals(request, filters: Query[ReferralFilterIn]):
     return selectors.referral_list(user=request.auth, filters=selectors.ReferralFilters(**filters.dict()))
 
 
-@router.get("/{int:referral_id}", response={200: ReferralOut, 404: Error})
+@router.get("/{int:referral_id}", response={200: ReferralDetailOut, 404: Error})
 def get_referral(request, referral_id: int):
     return access.access_referral(request.auth, referral_id)
 
 
-@router.post("/{int:referral_id}/moves", response={200: ReferralOut, 400: Error, 404: Error})
-def move_referral(request, referral_id: int, payload: MoveIn):
-    referral = access.access_referral(request.auth, referral_id)
-    if not services.relations(request.auth, referral):
-        raise Http404
-    services.referral_move(
-        actor=request.auth,
-        referral=referral,
-        action=payload.action,
-        amount=payload.amount,
-        on=payload.on,
-        reason=payload.reason,
-        comment=payload.comment,
-    )
-    return access.access_referral(request.auth, referral_id)
+move_referral = add_moves_endpoint(
+    router, services.CASE, name="move_referral", move_in=MoveIn, case_out=ReferralDetailOut
+)

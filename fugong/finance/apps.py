@@ -7,6 +7,10 @@ class FinanceConfig(AppConfig):
 
     def ready(self):
         from fugong.analytics import brief
+        from fugong.enterprises.signals import enterprises_moved
+        from fugong.finance import services
         from fugong.finance.selectors import brief_section
 
         brief.register("financing", brief_section, order=61)
+        # Open cases follow their enterprise to its new area; the registry does not import finance.
+        enterprises_moved.connect(services.on_enterprises_moved, dispatch_uid="finance.follow_enterprises")

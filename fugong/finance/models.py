@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.cases import AreaCopyModel, CaseEvent, CaseModel
 from fugong.core.models import TimeStampedModel
 
 
@@ -24,12 +25,10 @@ class State(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class FinancingNeed(TimeStampedModel):
+class FinancingNeed(AreaCopyModel, TimeStampedModel):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="financing_needs", verbose_name=_("enterprise")
     )
-    league = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", editable=False)
-    county = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", editable=False)
     amount = models.DecimalField(_("amount (10k yuan)"), max_digits=12, decimal_places=2)
     purpose = models.CharField(_("purpose"), max_length=200)
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
@@ -80,12 +79,12 @@ class ReferralBatch(TimeStampedModel):
         return self.bank.name if self.bank is not None else self.get_target_display()
 
 
-class Referral(TimeStampedModel):
+class Referral(CaseModel):
+    states = State
+
     batch = models.ForeignKey(ReferralBatch, models.PROTECT, related_name="referrals")
     need = models.ForeignKey(FinancingNeed, models.PROTECT, related_name="referrals")
     enterprise = models.ForeignKey("enterprises.Enterprise", models.PROTECT, related_name="referrals")
-    league = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", editable=False)
-    county = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", editable=False)
     # Copied from the batch: bank users are scoped by it.
     target = models.CharField(_("target"), max_length=12, choices=Target.choices)
     bank = models.ForeignKey("accounts.Bank", models.PROTECT, null=True, blank=True, related_name="referrals")
@@ -127,22 +126,7 @@ class Referral(TimeStampedModel):
         return self.bank.name if self.bank is not None else self.get_target_display()
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(CaseEvent):
+    case_field = "referral"
+
     referral = models.ForeignKey(Referral, models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("when"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    action = models.CharField(_("action"), max_length=16)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.referral_id} {self.action}"
-
-    @property
-    def to_state_label(self) -> str:
-        return str(State(self.to_state).label) if self.to_state in State.values else ""

@@ -1,5 +1,6 @@
 """Reads of financing needs and referrals; every one starts from the access module."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,12 @@ class ReferralFilters:
     batch: str = ""
     q: str = ""
 
+    def __post_init__(self):
+        # The batch is a primary key: anything else ("abc", "٣", twenty digits) names no batch, and must not
+        # reach int() or the page's link to the batch.
+        if not re.fullmatch(r"[0-9]{1,12}", self.batch):
+            self.batch = ""
+
     @classmethod
     def from_query(cls, params) -> "ReferralFilters":
         return cls(**{name: (params.get(name) or "").strip() for name in cls.__dataclass_fields__})
@@ -34,7 +41,7 @@ def referral_list(*, user: User, filters: ReferralFilters | None = None) -> Quer
         qs = qs.filter(target=f.target)
     if f.league:
         qs = qs.filter(league_id=f.league)
-    if f.batch.isdigit():
+    if f.batch:
         qs = qs.filter(batch_id=int(f.batch))
     if f.q:
         qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__credit_code=f.q.upper()))

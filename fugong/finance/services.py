@@ -1,17 +1,19 @@
 """Every write to financing needs and referrals: forms, the API and the demo come through here."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong import access
 from fugong.accounts.models import Bank, User
+from fugong.core import cases
+from fugong.core.cases import CaseType, Move, Transitions
 from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, ReferralEvent, State, Target, Urgency
@@ -20,21 +22,37 @@ BANK = "bank"  # a user of the bank the referral went to
 OFFICIAL = "official"  # an official whose area holds the enterprise
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str
-    label: object
+def relations(user: User, referral: Referral) -> set[str]:
+    if not access.can_see_referral(user, referral):
+        return set()
+    if access.is_bank_of(user, referral):
+        return {BANK}
+    return {OFFICIAL} if user.is_official else set()
 
 
-TRANSITIONS = {
-    "contact": Transition(frozenset({State.REFERRED}), State.CONTACTED, gettext_lazy("Contacted")),
-    "approve": Transition(frozenset({State.REFERRED, State.CONTACTED}), State.APPROVED, gettext_lazy("Approve")),
-    "disburse": Transition(frozenset({State.APPROVED}), State.DISBURSED, gettext_lazy("Disburse")),
-    "decline": Transition(
-        frozenset({State.REFERRED, State.CONTACTED, State.APPROVED}), State.DECLINED, gettext_lazy("Decline")
+RECORDERS = frozenset({BANK, OFFICIAL})
+OPEN_STATES = frozenset({State.REFERRED, State.CONTACTED, State.APPROVED})
+TRANSITIONS = Transitions(
+    moves={
+        "contact": Move(frozenset({State.REFERRED}), State.CONTACTED, RECORDERS, gettext_lazy("Contacted")),
+        "approve": Move(
+            frozenset({State.REFERRED, State.CONTACTED}), State.APPROVED, RECORDERS, gettext_lazy("Approve")
+        ),
+        "disburse": Move(frozenset({State.APPROVED}), State.DISBURSED, RECORDERS, gettext_lazy("Disburse")),
+        "decline": Move(OPEN_STATES, State.DECLINED, RECORDERS, gettext_lazy("Decline")),
+    },
+    states=State,
+    event_model=ReferralEvent,
+    relations=relations,
+    who_labels={BANK: gettext_lazy("the bank it was referred to"), OFFICIAL: gettext_lazy("an official")},
+    not_now=gettext_lazy(
+        "“%(action)s” is not possible while the referral is %(state)s; it is possible when %(allowed)s."
     ),
-}
+)
+
+
+def allowed_actions(user: User, referral: Referral) -> list[str]:
+    return TRANSITIONS.allowed_actions(referral, user)
 
 
 @transaction.atomic
@@ -73,19 +91,6 @@ def need_create(
         urgency=urgency,
         raised_on=raised_on or timezone.localdate(),
         created_by=actor,
-    )
-
-
-def _event(referral, *, actor, action, from_state="", comment="", detail=None, at=None) -> ReferralEvent:
-    return ReferralEvent(
-        referral=referral,
-        at=at or timezone.now(),
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=referral.state,
-        comment=comment,
-        detail=detail or {},
     )
 
 
@@ -153,26 +158,12 @@ def batch_create(
     except IntegrityError as e:
         raise ValidationError({"needs": [_("An enterprise is twice in this batch.")]}) from e
     ReferralEvent.objects.bulk_create(
-        _event(r, actor=actor, action="refer", comment=batch.name, at=at) for r in Referral.objects.filter(batch=batch)
+        ReferralEvent.for_case(r, actor=actor, action="refer", comment=batch.name, at=at)
+        for r in Referral.objects.filter(batch=batch)
     )
     return batch
 
 
-def relations(user: User, referral: Referral) -> set[str]:
-    if not access.can_see_referral(user, referral):
-        return set()
-    if access.is_bank_of(user, referral):
-        return {BANK}
-    return {OFFICIAL} if user.is_official else set()
-
-
-def allowed_actions(user: User, referral: Referral) -> list[str]:
-    if not relations(user, referral):
-        return []
-    return [name for name, t in TRANSITIONS.items() if referral.state in t.sources]
-
-
-@transaction.atomic
 def referral_move(
     *,
     actor: User | None,
@@ -184,50 +175,49 @@ def referral_move(
     comment: str = "",
     at: datetime | None = None,
 ) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationError({"action": [_("Unknown action “%(action)s”.") % {"action": action}]})
-    if referral.state not in transition.sources:
-        allowed = ", ".join(str(State(s).label) for s in State.values if s in transition.sources)
-        message = _("“%(action)s” is not possible while the referral is %(state)s; it is possible when %(allowed)s.")
-        values = {"action": transition.label, "state": referral.get_state_display(), "allowed": allowed}
-        raise ValidationError({"action": [message % values]})
-    if actor is not None and not relations(actor, referral):
-        raise ValidationError({"action": [_("Only the bank it was referred to or an official may record this.")]})
+    """Makes one move of TRANSITIONS, or refuses it with a message naming the field; `actor=None` is the system."""
     today = on or timezone.localdate()
-    before = referral.state
-    detail: dict = {}
-    if action in ("approve", "disburse"):
-        if amount is None or amount <= 0:
-            raise ValidationError({"amount": [_("Give the amount, in 10,000 yuan.")]})
-        detail["amount"] = str(amount)
-    if action == "contact":
-        referral.contacted_on = today
-    elif action == "approve":
-        referral.approved_amount = amount
-    elif action == "disburse":
-        if amount > referral.approved_amount:  # type: ignore[operator]  # both set: checked above, and approval comes first
-            raise ValidationError({"amount": [_("More than the approved %(n)s.") % {"n": referral.approved_amount}]})
-        if today > timezone.localdate() or today < referral.referred_on:
-            raise ValidationError({"on": [_("The disbursement date is between the referral and today.")]})
-        referral.disbursed_amount = amount
-        referral.disbursed_on = today
-        detail["on"] = today.isoformat()
-    elif action == "decline":
-        reason = str(reason or comment or "").strip()
-        if not reason:
-            raise ValidationError({"reason": [_("Give the reason for declining.")]})
-        referral.declined_reason = reason[:300]
-    referral.state = transition.target
-    referral.save()
-    _event(
-        referral,
-        actor=actor,
-        action=action,
-        from_state=before,
-        comment=str(comment or reason or "").strip(),
-        detail=detail,
-        at=at,
-    ).save()
-    return referral
+
+    def apply(referral: Referral, _move) -> dict:
+        detail: dict = {}
+        if action in ("approve", "disburse"):
+            if amount is None or amount <= 0:
+                raise ValidationError({"amount": [_("Give the amount, in 10,000 yuan.")]})
+            detail["amount"] = str(amount)
+        if action == "contact":
+            referral.contacted_on = today
+        elif action == "approve":
+            referral.approved_amount = amount
+        elif action == "disburse":
+            if amount > referral.approved_amount:
+                raise ValidationError(
+                    {"amount": [_("More than the approved %(n)s.") % {"n": referral.approved_amount}]}
+                )
+            if today > timezone.localdate() or today < referral.referred_on:
+                raise ValidationError({"on": [_("The disbursement date is between the referral and today.")]})
+            referral.disbursed_amount = amount
+            referral.disbursed_on = today
+            detail["on"] = today.isoformat()
+        elif action == "decline":
+            if not cases.text(reason or comment):
+                raise ValidationError({"reason": [_("Give the reason for declining.")]})
+            referral.declined_reason = cases.text(reason or comment)[:300]
+        return detail
+
+    return TRANSITIONS.move(referral, action=action, actor=actor, comment=comment or reason, apply=apply, at=at)
+
+
+CASE = CaseType(TRANSITIONS, access.access_referral, referral_move)
+
+
+def follow_enterprises(*, ids) -> int:
+    """Open referrals follow their enterprise to its new area, and so do the needs not settled yet (not referred,
+    or with a referral still open): the new area's officials work on them. Settled ones stay where they were."""
+    moved = cases.follow_enterprises(Referral.objects.filter(state__in=OPEN_STATES), ids)
+    settled = Referral.objects.filter(need=OuterRef("pk"))
+    needs = FinancingNeed.objects.exclude(Exists(settled) & ~Exists(settled.filter(state__in=OPEN_STATES)))
+    return moved + cases.follow_enterprises(needs, ids)
+
+
+def on_enterprises_moved(sender, *, ids, **kwargs) -> None:  # noqa: ARG001 - a signal receiver
+    follow_enterprises(ids=ids)

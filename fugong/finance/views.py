@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
+from fugong.core.case_views import moves_view
 from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
@@ -50,29 +51,13 @@ def referral_detail(request, pk):
         "contact_name": contact_name,
         "contact_phone": contact_phone,
         "events": referral.events.select_related("actor"),
-        "actions": [(a, services.TRANSITIONS[a].label) for a in services.allowed_actions(request.user, referral)],
+        "actions": services.TRANSITIONS.choices(referral, request.user),
         "today": timezone.localdate(),
     }
     return render(request, "finance/detail.html", context)
 
 
-@login_required
-@require_POST
-def referral_move(request, pk):
-    referral = access.access_referral(request.user, pk)
-    if not services.relations(request.user, referral):
-        raise Http404  # seen but not theirs to record: the write is out of scope
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect("finance:detail", pk=pk)
-    try:
-        services.referral_move(actor=request.user, referral=referral, **form.cleaned_data)
-    except ValidationError as e:
-        messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("finance:detail", pk=pk)
+referral_move = moves_view(services.CASE, form=MoveForm, detail="finance:detail")
 
 
 @login_required

@@ -8,20 +8,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from fugong import access
 from fugong.accounts.models import Department, Role, User
-from fugong.core.schemas import EnterpriseCaseOut
+from fugong.core.case_views import add_moves_endpoint
+from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, timeline_of
 from fugong.problems import selectors, services
-from fugong.problems.models import Problem, Source
+from fugong.problems.models import Source
 
 router = Router(tags=["problems"])
-
-
-class TimelineOut(Schema):
-    at: str
-    actor: str | None
-    action: str
-    from_state: str
-    to_state: str
-    comment: str
 
 
 class ProblemOut(EnterpriseCaseOut):
@@ -53,15 +45,11 @@ class ProblemOut(EnterpriseCaseOut):
 
 
 class ProblemDetailOut(ProblemOut):
-    timeline: list[TimelineOut]
+    timeline: list[CaseEventOut]
 
     @staticmethod
     def resolve_timeline(obj):
-        return [
-            {"at": t.at.isoformat(), "actor": t.actor.username if t.actor_id else None, "action": t.action,
-             "from_state": t.from_state, "to_state": t.to_state, "comment": t.comment}
-            for t in obj.timeline.select_related("actor")
-        ]  # fmt: skip
+        return timeline_of(obj.timeline)
 
 
 class ProblemFilterIn(Schema):
@@ -86,10 +74,6 @@ class MoveIn(Schema):
     comment: str = ""
     department: str | None = None
     handler: str | None = None
-
-
-class Error(Schema):
-    error: dict | str
 
 
 @router.get("", response=list[ProblemOut])
@@ -124,24 +108,20 @@ def create_problem(request, payload: ProblemIn):
     return 201, access.access_problem(user, problem.pk)
 
 
-@router.post("/{int:problem_id}/moves", response={200: ProblemDetailOut, 400: Error, 404: Error})
-def move_problem(request, problem_id: int, payload: MoveIn):
-    problem: Problem = access.access_problem(request.auth, problem_id)
-    department = handler = None
+def _move_arguments(payload: MoveIn) -> dict:
+    """The payload names the department and the handler; the move service takes them as objects."""
+    values = payload.dict()
     if payload.department:
-        department = Department.objects.filter(name=payload.department).first()
-        if department is None:
+        values["department"] = Department.objects.filter(name=payload.department).first()
+        if values["department"] is None:
             raise ValidationError({"department": [_("Unknown department “%(name)s”.") % {"name": payload.department}]})
     if payload.handler:
-        handler = User.objects.filter(username=payload.handler, role=Role.HANDLER).first()
-        if handler is None:
+        values["handler"] = User.objects.filter(username=payload.handler, role=Role.HANDLER).first()
+        if values["handler"] is None:
             raise ValidationError({"handler": [_("Unknown handler “%(name)s”.") % {"name": payload.handler}]})
-    services.problem_move(
-        actor=request.auth,
-        problem=problem,
-        action=payload.action,
-        comment=payload.comment,
-        department=department,
-        handler=handler,
-    )
-    return access.access_problem(request.auth, problem_id)
+    return values
+
+
+move_problem = add_moves_endpoint(
+    router, services.CASE, name="move_problem", move_in=MoveIn, case_out=ProblemDetailOut, arguments=_move_arguments
+)

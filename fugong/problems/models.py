@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.models import TimeStampedModel
+from fugong.core.cases import CaseEvent, CaseModel
 
 
 class Category(models.TextChoices):
@@ -52,13 +52,12 @@ class Source(models.TextChoices):
     DEMO = "demo", _("Demo")
 
 
-class Problem(TimeStampedModel):
+class Problem(CaseModel):
+    states = State
+
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="problems", verbose_name=_("enterprise")
     )
-    # Copied from the enterprise, so that the area scope filters problems as it filters enterprises.
-    league = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", editable=False)
-    county = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", editable=False)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     description = models.TextField(_("description"), max_length=2000)
@@ -138,31 +137,18 @@ ACTION_LABELS = {
 }
 
 
-class TimelineEntry(models.Model):
-    problem = models.ForeignKey(Problem, models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(_("when"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    action = models.CharField(_("action"), max_length=16)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+class TimelineEntry(CaseEvent):
+    case_field = "problem"
 
-    class Meta:
-        ordering = ["at", "pk"]
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="timeline")
+
+    class Meta(CaseEvent.Meta):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
-
-    def __str__(self):
-        return f"{self.problem_id} {self.action}"
 
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
-
-    @property
-    def to_state_label(self) -> str:
-        return str(State(self.to_state).label) if self.to_state in State.values else ""
 
 
 class Attachment(models.Model):

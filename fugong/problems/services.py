@@ -1,7 +1,8 @@
 """Every write to the problem ledger: forms, the API, daily reports, the sweep task and the demo come through here.
 
-A move is one row of TRANSITIONS: the states it may start from, the state it leads to, who may make it and
-what it needs. Each write adds its timeline entry in the same transaction; mail goes out after commit.
+A move is one row of TRANSITIONS (a fugong.core.cases table): the states it may start from, the state it leads
+to, who may make it and what it needs. Each write adds its timeline entry in the same transaction; mail goes out
+after commit.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from fugong import access
 from fugong.accounts.models import Department, Role, User
 from fugong.areas.models import Area
+from fugong.core import cases
+from fugong.core.cases import CaseType, Move, Transitions
 from fugong.enterprises.models import Enterprise
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
@@ -38,60 +41,6 @@ ENTERPRISE = "enterprise"  # a user of the enterprise that raised it
 VIEWER = "viewer"  # anyone who may see the problem
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str | None  # None keeps the state (reroute, comment)
-    who: frozenset
-    label: object
-    needs_comment: bool = False
-
-
-S = State
-TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({HANDLER, OFFICIAL}), gettext_lazy("Accept")),
-    "start": Transition(
-        frozenset({S.ACCEPTED}), S.IN_PROGRESS, frozenset({HANDLER, OFFICIAL}), gettext_lazy("Start work")
-    ),
-    "resolve": Transition(
-        frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-        S.RESOLVED,
-        frozenset({HANDLER, OFFICIAL}),
-        gettext_lazy("Mark resolved"),
-        needs_comment=True,
-    ),
-    "confirm": Transition(
-        frozenset({S.RESOLVED}), S.CONFIRMED, frozenset({ENTERPRISE}), gettext_lazy("Confirm: satisfied")
-    ),
-    "reopen": Transition(
-        frozenset({S.RESOLVED}),
-        S.IN_PROGRESS,
-        frozenset({ENTERPRISE}),
-        gettext_lazy("Not satisfied: reopen"),
-        needs_comment=True,
-    ),
-    "decline": Transition(
-        frozenset(OPEN_STATES), S.DECLINED, frozenset({HANDLER, OFFICIAL}), gettext_lazy("Decline"), needs_comment=True
-    ),
-    "reroute": Transition(
-        frozenset(OPEN_STATES), None, frozenset({HANDLER, OFFICIAL}), gettext_lazy("Re-route"), needs_comment=True
-    ),
-    "assign": Transition(
-        frozenset(OPEN_STATES), None, frozenset({HANDLER, OFFICIAL}), gettext_lazy("Assign a handler")
-    ),
-    "comment": Transition(
-        frozenset(State.values), None, frozenset({VIEWER}), gettext_lazy("Comment"), needs_comment=True
-    ),
-}
-# Moves only the sweep makes.
-SYSTEM_ACTIONS = ("raise", "auto_confirm", "escalate")
-
-
-def _text(value) -> str:
-    # Free text keeps its full-width punctuation (core.text.clean is for keys and names).
-    return str(value or "").replace("\r\n", "\n").strip()
-
-
 def relations(user: User, problem: Problem) -> set[str]:
     found = {VIEWER} if access.can_see_problem(user, problem) else set()
     if not found:
@@ -105,9 +54,71 @@ def relations(user: User, problem: Problem) -> set[str]:
     return found
 
 
+S = State
+WORKERS = frozenset({HANDLER, OFFICIAL})
+TRANSITIONS = Transitions(
+    moves={
+        "accept": Move(frozenset({S.SUBMITTED}), S.ACCEPTED, WORKERS, gettext_lazy("Accept")),
+        "start": Move(frozenset({S.ACCEPTED}), S.IN_PROGRESS, WORKERS, gettext_lazy("Start work")),
+        "resolve": Move(
+            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
+            S.RESOLVED,
+            WORKERS,
+            gettext_lazy("Mark resolved"),
+            needs_comment=gettext_lazy("Say what was done."),
+        ),
+        "confirm": Move(
+            frozenset({S.RESOLVED}), S.CONFIRMED, frozenset({ENTERPRISE}), gettext_lazy("Confirm: satisfied")
+        ),
+        "reopen": Move(
+            frozenset({S.RESOLVED}),
+            S.IN_PROGRESS,
+            frozenset({ENTERPRISE}),
+            gettext_lazy("Not satisfied: reopen"),
+            needs_comment=gettext_lazy("Say why the enterprise is not satisfied."),
+        ),
+        "decline": Move(
+            frozenset(OPEN_STATES),
+            S.DECLINED,
+            WORKERS,
+            gettext_lazy("Decline"),
+            needs_comment=gettext_lazy("Give the reason for declining."),
+        ),
+        "reroute": Move(
+            frozenset(OPEN_STATES),
+            None,
+            WORKERS,
+            gettext_lazy("Re-route"),
+            needs_comment=gettext_lazy("Give the reason for re-routing."),
+        ),
+        "assign": Move(frozenset(OPEN_STATES), None, WORKERS, gettext_lazy("Assign a handler")),
+        "comment": Move(
+            frozenset(State.values),
+            None,
+            frozenset({VIEWER}),
+            gettext_lazy("Comment"),
+            needs_comment=gettext_lazy("Write a comment."),
+        ),
+    },
+    states=State,
+    event_model=TimelineEntry,
+    relations=relations,
+    who_labels={
+        HANDLER: gettext_lazy("the handling department"),
+        OFFICIAL: gettext_lazy("an official"),
+        ENTERPRISE: gettext_lazy("the enterprise"),
+        VIEWER: gettext_lazy("anyone who sees it"),
+    },
+    not_now=gettext_lazy(
+        "“%(action)s” is not possible while the problem is %(state)s; it is possible when %(allowed)s."
+    ),
+)
+# Moves only the sweep makes.
+SYSTEM_ACTIONS = ("raise", "auto_confirm", "escalate")
+
+
 def allowed_actions(user: User, problem: Problem) -> list[str]:
-    mine = relations(user, problem)
-    return [name for name, t in TRANSITIONS.items() if problem.state in t.sources and mine & t.who]
+    return TRANSITIONS.allowed_actions(problem, user)
 
 
 def deadline_days(category: str, urgency: str) -> int:
@@ -132,16 +143,11 @@ def departments_seed() -> int:
 
 
 def _entry(problem, *, actor, action, from_state="", comment="", detail=None, at=None) -> TimelineEntry:
-    return TimelineEntry.objects.create(
-        problem=problem,
-        at=at or timezone.now(),
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=problem.state,
-        comment=comment,
-        detail=detail or {},
+    entry = TimelineEntry.for_case(
+        problem, actor=actor, action=action, from_state=from_state, comment=comment, detail=detail, at=at
     )
+    entry.save()
+    return entry
 
 
 def _notify(users, subject: str, body: str) -> None:
@@ -172,7 +178,7 @@ def problem_raise(
         errors["category"] = [_("Unknown category “%(code)s”.") % {"code": category}]
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Urgency is normal or urgent.")]
-    description = _text(description)
+    description = cases.text(description)
     if not description:
         errors["description"] = [_("Describe the problem.")]
     elif len(description) > 2000:
@@ -208,34 +214,6 @@ def problem_raise(
     return problem
 
 
-def _refuse(problem: Problem, action: str, user: User | None) -> None:
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationError({"action": [_("Unknown action “%(action)s”.") % {"action": action}]})
-    if problem.state not in transition.sources:
-        allowed = ", ".join(str(State(s).label) for s in State.values if s in transition.sources)
-        raise ValidationError(
-            {
-                "action": [
-                    _("“%(action)s” is not possible while the problem is %(state)s; it is possible when %(allowed)s.")
-                    % {"action": transition.label, "state": problem.get_state_display(), "allowed": allowed}
-                ]
-            }
-        )
-    if user is not None and not (relations(user, problem) & transition.who):
-        who = {
-            HANDLER: _("the handling department"),
-            OFFICIAL: _("an official"),
-            ENTERPRISE: _("the enterprise"),
-            VIEWER: _("anyone who sees it"),
-        }
-        names = _(" or ").join(str(who[w]) for w in sorted(transition.who))
-        raise ValidationError(
-            {"action": [_("Only %(who)s may do “%(action)s”.") % {"who": names, "action": transition.label}]}
-        )
-
-
-@transaction.atomic
 def problem_move(
     *,
     actor: User | None,
@@ -248,59 +226,67 @@ def problem_move(
     at: datetime | None = None,
 ) -> Problem:
     """Makes one move of TRANSITIONS, or refuses it with a message saying why; `actor=None` is the system."""
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
-    _refuse(problem, action, actor)
-    transition = TRANSITIONS[action]
-    comment = _text(comment)
-    if transition.needs_comment and not comment:
-        reason = {
-            "resolve": _("Say what was done."),
-            "decline": _("Give the reason for declining."),
-            "reroute": _("Give the reason for re-routing."),
-            "reopen": _("Say why the enterprise is not satisfied."),
-        }.get(action, _("Write a comment."))
-        raise ValidationError({"comment": [reason]})
     today = on or timezone.localdate()
-    before = problem.state
-    detail: dict = {}
+    comment = cases.text(comment)
     notify: list[User] = []
-    if action == "reroute":
-        if department is None or department.pk == problem.department_id:
-            raise ValidationError({"department": [_("Choose another department.")]})
-        detail = {"from": problem.department.name, "to": department.name}
-        problem.department = department
-        problem.handler = None
-        problem.state = State.SUBMITTED
-        notify = _department_users(department.pk)
-    elif action == "assign":
-        if handler is None or not access.handles_for_department(handler, problem.department_id):
-            raise ValidationError({"handler": [_("Choose a handler of %(dept)s.") % {"dept": problem.department}]})
-        problem.handler = handler
-        detail = {"handler": handler.username}
-        notify = [handler]
-    elif transition.target is not None:
-        problem.state = transition.target
-    if action in ("accept", "start") and actor is not None and access.is_handler(actor) and problem.handler is None:
-        problem.handler = actor
-    if action == "resolve":
-        problem.resolution = comment
-        problem.resolved_on = today
-        notify = list(problem.enterprise.users.filter(is_active=True))
-    elif action == "confirm":
-        problem.satisfied = True
-        problem.closed_on = today
-    elif action == "reopen":
-        problem.satisfied = False
-        problem.resolved_on = None
-        notify = _department_users(problem.department_id)
-    elif action == "decline":
-        problem.closed_on = today
-        notify = list(problem.enterprise.users.filter(is_active=True))
-    problem.save()
-    _entry(problem, actor=actor, action=action, from_state=before, comment=comment, detail=detail, at=at)
-    if notify:
-        _notify(notify, _("Problem #%(id)s: %(action)s") % {"id": problem.pk, "action": transition.label}, comment)
+
+    def apply(problem: Problem, _move) -> dict:
+        detail: dict = {}
+        if action == "reroute":
+            if department is None or department.pk == problem.department_id:
+                raise ValidationError({"department": [_("Choose another department.")]})
+            detail = {"from": problem.department.name, "to": department.name}
+            problem.department = department
+            problem.handler = None
+            problem.state = State.SUBMITTED
+            notify.extend(_department_users(department.pk))
+        elif action == "assign":
+            if handler is None or not access.handles_for_department(handler, problem.department_id):
+                raise ValidationError({"handler": [_("Choose a handler of %(dept)s.") % {"dept": problem.department}]})
+            problem.handler = handler
+            detail = {"handler": handler.username}
+            notify.append(handler)
+        if (
+            action in ("accept", "start")
+            and actor is not None
+            and access.is_handler(actor)
+            and problem.handler_id is None
+        ):
+            problem.handler = actor
+        if action == "resolve":
+            problem.resolution = comment
+            problem.resolved_on = today
+            notify.extend(problem.enterprise.users.filter(is_active=True))
+        elif action == "confirm":
+            problem.satisfied = True
+            problem.closed_on = today
+        elif action == "reopen":
+            problem.satisfied = False
+            problem.resolved_on = None
+            notify.extend(_department_users(problem.department_id))
+        elif action == "decline":
+            problem.closed_on = today
+            notify.extend(problem.enterprise.users.filter(is_active=True))
+        return detail
+
+    with transaction.atomic():
+        problem = TRANSITIONS.move(problem, action=action, actor=actor, comment=comment, apply=apply, at=at)
+        if notify:
+            label = TRANSITIONS[action].label
+            _notify(notify, _("Problem #%(id)s: %(action)s") % {"id": problem.pk, "action": label}, comment)
     return problem
+
+
+CASE = CaseType(TRANSITIONS, access.access_problem, problem_move)
+
+
+def follow_enterprises(*, ids) -> int:
+    """Open problems follow their enterprise to its new area; closed ones stay where they were handled."""
+    return cases.follow_enterprises(Problem.objects.filter(state__in=OPEN_STATES), ids)
+
+
+def on_enterprises_moved(sender, *, ids, **kwargs) -> None:  # noqa: ARG001 - a signal receiver
+    follow_enterprises(ids=ids)
 
 
 @dataclass

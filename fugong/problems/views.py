@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
 from fugong.accounts.models import Department
+from fugong.core.case_views import moves_view
 from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
@@ -101,7 +102,6 @@ def problem_create(request):
 def problem_detail(request, pk):
     problem = access.access_problem(request.user, pk)
     contact_name, contact_phone = selectors.contact_of(request.user, problem.enterprise)
-    actions = services.allowed_actions(request.user, problem)
     context = {
         "problem": problem,
         "today": timezone.localdate(),
@@ -109,7 +109,7 @@ def problem_detail(request, pk):
         "contact_phone": contact_phone,
         "timeline": problem.timeline.select_related("actor"),
         "attachments": problem.attachments.all(),
-        "actions": [(name, services.TRANSITIONS[name].label) for name in actions],
+        "actions": services.TRANSITIONS.choices(problem, request.user),
         "move_form": MoveForm(),
         "departments": Department.objects.exclude(pk=problem.department_id),
         "handlers": problem.department.handlers.filter(is_active=True),
@@ -119,28 +119,7 @@ def problem_detail(request, pk):
     return render(request, "problems/detail.html", context)
 
 
-@login_required
-@require_POST
-def problem_move(request, pk):
-    problem = access.access_problem(request.user, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect("problems:detail", pk=pk)
-    try:
-        services.problem_move(
-            actor=request.user,
-            problem=problem,
-            action=form.cleaned_data["action"],
-            comment=form.cleaned_data["comment"],
-            department=form.cleaned_data["department"],
-            handler=form.cleaned_data["handler"],
-        )
-    except ValidationError as e:
-        messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("problems:detail", pk=pk)
+problem_move = moves_view(services.CASE, form=MoveForm, detail="problems:detail")
 
 
 @login_required
