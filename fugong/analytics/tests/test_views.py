@@ -77,7 +77,7 @@ def test_officials_land_on_the_dashboard_and_others_keep_their_home(client, pict
         assert "analytics/dashboard.html" in [t.name for t in response.templates], role
     client.force_login(picture["users"][Role.ENTERPRISE])
     response = client.get("/")
-    assert "core/home.html" in [t.name for t in response.templates]
+    assert "home.html" in [t.name for t in response.templates]
     assert client.get("/analytics/").status_code == 404
 
 
