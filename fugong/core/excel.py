@@ -234,14 +234,15 @@ class Table:
     header_row: int
     sheet_name: str = ""
     # Read lazily (read_table(lazy=True)), a new pass over the sheet's rows, parsed one at a time.
-    source: Callable[[], Iterator[Row]] | None = field(default=None, repr=False)
+    source: Callable[[set[str] | None], Iterator[Row]] | None = field(default=None, repr=False)
 
-    def iter_rows(self) -> Iterator[Row]:
+    def iter_rows(self, keys: set[str] | None = None) -> Iterator[Row]:
         """The rows, parsed one at a time when read lazily: each call is a new pass over the sheet.
 
+        `keys` limits a lazy pass's parsing to those columns (a quick first pass); every cell stays in raw.
         A pass raises SheetError when the sheet holds more rows than allowed or none below the header.
         """
-        return iter(self.rows) if self.source is None else self.source()
+        return iter(self.rows) if self.source is None else self.source(keys)
 
     @property
     def issues(self) -> list[Issue]:
@@ -590,7 +591,8 @@ def _table_from_rows(
         sheet_name=sheet_name,
     )
 
-    def parsed(rest: Iterator[tuple[int, list]]) -> Iterator[Row]:
+    def parsed(rest: Iterator[tuple[int, list]], keys: set[str] | None = None) -> Iterator[Row]:
+        columns = table.columns if keys is None else [c for c in table.columns if c.key in keys]
         count = 0
         for number, cells in rest:
             raw = {column.key: _json_safe(cells[i]) if i < len(cells) else None for i, column in positions.items()}
@@ -599,7 +601,7 @@ def _table_from_rows(
             if count >= max_rows:
                 raise SheetError(_too_many_rows(max_rows))
             count += 1
-            values, errors = parse_row(table.columns, raw)
+            values, errors = parse_row(columns, raw)
             if errors:  # an UNCACHED cell is always an error; it is kept as a blank
                 for key, cell in raw.items():
                     if cell is UNCACHED:
@@ -610,7 +612,7 @@ def _table_from_rows(
 
     if lazy:
         header_number = table.header_row
-        table.source = lambda: parsed(_skip(iter(lines()), header_number))
+        table.source = lambda keys=None: parsed(_skip(iter(lines()), header_number), keys)
         return table
     table.rows = list(parsed(_chain(head[header_at + 1 :], rows)))
     return table

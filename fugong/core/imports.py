@@ -16,7 +16,8 @@ An importer plugs in by subclassing `Importer` and setting or overriding:
     commit_chunk() the stored dicts of the committed actions -> {"<count>": n, ..., "failed": [...]},
                    each failure {"row", "column", "message"}; counts are summed over the chunks
     scan()         optional first pass over the whole sheet, for what one chunk cannot see alone (a key
-                   on two rows, how a column writes its numbers); its answer is given to plan_chunk
+                   on two rows, how a column writes its numbers); its answer is given to plan_chunk.
+                   `scan_keys` limits the columns that pass parses (the rest stay raw), to keep it quick
     check_table()  optional: refuse (SheetError) a sheet whose header is not of this kind
     display()      optional: add to the stored dicts of one page of rows what its row blocks show
 
@@ -58,6 +59,7 @@ class Importer:
     writes: tuple[str, ...] = ()
     committed: tuple[str, ...] = ()
     optional: dict[str, Any] = {}
+    scan_keys: set[str] | None = None
     refused: tuple[str, ...] = ("error",)
     template: str = "core/import_preview.html"
 
@@ -109,7 +111,7 @@ def batch_preview(*, importer: Importer, user, filename: str, table: Table, opti
     """
     options = options or {}
     importer.check_table(table)
-    scanned = importer.scan(user=user, rows=table.iter_rows(), options=options)
+    scanned = importer.scan(user=user, rows=table.iter_rows(importer.scan_keys), options=options)
     order = {c.key: i for i, c in enumerate(importer.columns)}
     issues: list[dict] = []
     counts: dict[str, int] = {}

@@ -438,6 +438,11 @@ def _blank(values: dict, errors: dict) -> bool:
     return all(values.get(key) is None for key in FIGURES) and not any(k in errors for k in FIGURES)
 
 
+def _blank_cell(cell) -> bool:
+    # As parse_row sees it: a blank cell is neither a value nor an error.
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 @dataclass
 class Scan:
     """What the whole sheet says that one chunk of it cannot: the capacity column's habits, and the rows
@@ -454,9 +459,12 @@ def scan_sheet(*, user: User, kind: services.Kind, rows, default_date: date) -> 
     for row in rows:
         values = row.values
         capacity.see(values.get("capacity_pct"))
-        if not _blank(values, row.errors):
+        if any(not _blank_cell(row.raw.get(key)) for key in FIGURES):
             day = values.get("date") or default_date
-            seen.append((row.number, values.get("credit_code") or "", values.get("name") or "", day))
+            code = values.get("credit_code") or ""
+            cell = row.raw.get("name")  # raw: a formula cell without its result is not text
+            name = parse_text(cell) if not code and isinstance(cell, str | int | float) else ""
+            seen.append((row.number, code, name, day))
     scope = access.fileable_enterprises(user)
     codes = sorted({code for _n, code, _name, _d in seen if code})
     by_code: dict[str, int] = {}
@@ -663,6 +671,8 @@ class ReportImporter(Importer):
     optional = {Action.PREFILLED: gettext_lazy("Prefilled, not confirmed")}
     refused = (Action.ERROR, Action.UNMATCHED, Action.CONFLICT)
     template = "dispatch/excel_preview.html"
+    # The first pass parses only these; a blank row is seen from its raw cells, a name only where a row has no code.
+    scan_keys = {"credit_code", "date", "capacity_pct"}
 
     def __init__(self, kind: services.Kind):
         self.report_kind = kind

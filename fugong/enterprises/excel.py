@@ -470,6 +470,7 @@ class RegistryImporter(Importer):
     )
     writes = committed = (Action.CREATE, Action.UPDATE)
     template = "enterprises/import_preview.html"
+    scan_keys = {"credit_code"}
 
     def scan(self, *, user, rows, options) -> dict:
         return {"duplicates": duplicate_codes(rows), "lookups": Lookups(user)}
