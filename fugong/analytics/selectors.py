@@ -145,14 +145,19 @@ def scope_params(scope: Scope, as_of: date | None = None, **extra) -> dict[str, 
 
 
 def default_as_of(*, user: User, duty: str = PeriodType.DAILY) -> date:
-    """Without a date: today, or the newest day with a report in scope when nothing came in since."""
-    today = timezone.localdate()
+    """Without a date: the last day (or week) whose deadline has passed, so that its figures are complete.
+
+    When nothing was reported in scope by then (a demo of past years), the newest period that has reports.
+    """
+    from fugong.dispatch.reminders import last_closed_period
+
+    closed = last_closed_period(duty)
     scope = access.area_scope(user)
     model, field = (WeeklyReport, "week") if duty == PeriodType.WEEKLY else (DailyReport, "date")
     if scope is None:
-        return today
-    newest = model.objects.filter(scope, **{f"{field}__lte": today}).aggregate(d=Max(field))["d"]
-    return newest or today
+        return closed
+    newest = model.objects.filter(scope, **{f"{field}__lte": closed}).aggregate(d=Max(field))["d"]
+    return newest or closed
 
 
 # --- KPI cards ------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ on the next page load.
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -19,6 +21,7 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import excel, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
+from fugong.core.chosen import follows_choice
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
 from fugong.enterprises.selectors import search_q
@@ -37,8 +40,12 @@ def read_request(request) -> tuple[date, Scope]:
     try:
         as_of = date.fromisoformat(request.GET.get("as_of", "").strip())
     except ValueError:
-        as_of = selectors.default_as_of(user=request.user, duty=scope.duty)
-    return as_of, scope
+        as_of = None
+    if as_of is not None and as_of > timezone.localdate():
+        # Figures of a day not yet begun would read as a collapse; refuse the day, say so, show the default.
+        messages.error(request, _("%(day)s is in the future; the figures show the last complete day.") % {"day": as_of})
+        as_of = None
+    return as_of or selectors.default_as_of(user=request.user, duty=scope.duty), scope
 
 
 def _query(scope: Scope, as_of: date, **extra) -> str:
@@ -60,6 +67,7 @@ def _filters(user, scope: Scope) -> dict:
 
 
 @login_required
+@follows_choice(day_param="as_of")
 def dashboard(request):
     as_of, scope = read_request(request)
     board = selectors.dashboard(user=request.user, as_of=as_of, scope=scope)
@@ -170,6 +178,7 @@ def project_drill(request):
 
 
 @login_required
+@follows_choice(day_param="as_of")
 def brief(request):
     as_of, scope = read_request(request)
     written = briefs.brief(user=request.user, as_of=as_of, scope=scope)

@@ -277,3 +277,34 @@ def sees_phones_of(user: User, league_code: str) -> bool:
     if user.area.level == Area.Level.REGION:
         return True
     return user.area.league_code == league_code
+
+
+# --- The enterprise's own report of the day (its home page) --------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnReport:
+    """An enterprise's report of the current period: filed or not, and by when."""
+
+    period_type: str
+    period: date
+    deadline: object  # aware datetime
+    report: DailyReport | WeeklyReport | None
+    overdue: bool
+
+
+def own_report(*, enterprise: Enterprise, now=None) -> OwnReport | None:
+    """The period the enterprise files for now (today, or this week), or None when it owes no report."""
+    from django.utils import timezone
+
+    from fugong.dispatch.models import Deadline
+
+    period_type = duties.duty_of(enterprise)
+    if period_type is None:
+        return None
+    now = now or timezone.now()
+    period = period_of(period_type, timezone.localdate(now))
+    model, field = PERIOD_FIELDS[period_type]
+    report = model.objects.filter(enterprise=enterprise, **{field: period}).first()
+    deadline = Deadline.for_type(period_type).due_at(period)
+    return OwnReport(period_type, period, deadline, report, report is None and now > deadline)

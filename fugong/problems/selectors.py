@@ -243,3 +243,46 @@ def brief_section(ctx):
 
     lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     return Section("problem_ledger", "问题诉求办理情况", "".join(lines)) if lines else None
+
+
+# --- Home pages --------------------------------------------------------------------------------------------
+
+HOME_ROWS = 8
+
+
+@dataclass
+class ProblemGroup:
+    """A named slice of open problems for a home page: its full count, the first rows and the list's filter."""
+
+    key: str
+    count: int
+    rows: list
+    query: str
+
+
+def _group(key: str, qs: QuerySet[Problem], query: str) -> ProblemGroup:
+    qs = qs.select_related("enterprise", "league", "department")
+    return ProblemGroup(key, qs.count(), list(qs[:HOME_ROWS]), query)
+
+
+def handler_home(*, user: User, today: date) -> list[ProblemGroup]:
+    """A handler's day: what waits for acceptance, what falls due within two working days, what is overdue."""
+    open_ = access.visible_problems(user).filter(state__in=OPEN_STATES)
+    return [
+        _group("to_accept", open_.filter(state=State.SUBMITTED).order_by("due_on", "pk"), "state=submitted"),
+        _group(
+            "due_soon",
+            open_.filter(due_on__gte=today, due_on__lte=due_soon_limit(today)).order_by("due_on", "pk"),
+            "due=soon",
+        ),
+        _group("overdue", open_.filter(due_on__lt=today).order_by("due_on", "pk"), "due=overdue"),
+    ]
+
+
+def open_problems(*, user: User, today: date) -> list[ProblemGroup]:
+    """Open problems in the user's scope (an enterprise's own, an official's area), overdue first."""
+    open_ = access.visible_problems(user).filter(state__in=OPEN_STATES)
+    return [
+        _group("overdue", open_.filter(due_on__lt=today).order_by("due_on", "pk"), "due=overdue"),
+        _group("open", open_.order_by("due_on", "pk"), ""),
+    ]

@@ -70,14 +70,15 @@ def test_it_shows_the_figures_as_of_the_date(client, picture):
     assert "/analytics/drill/?" in html and "measure=production_resumed" in html
 
 
-def test_officials_land_on_the_dashboard_and_others_keep_their_home(client, picture):
+def test_officials_land_on_their_home_and_the_dashboard_is_one_tap_away(client, picture):
     for role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
         client.force_login(picture["users"][role])
         response = client.get("/")
-        assert "analytics/dashboard.html" in [t.name for t in response.templates], role
+        assert "home.html" in [t.name for t in response.templates], role
+        assert 'data-testid="open-dashboard"' in response.text
     client.force_login(picture["users"][Role.ENTERPRISE])
     response = client.get("/")
-    assert "core/home.html" in [t.name for t in response.templates]
+    assert "home.html" in [t.name for t in response.templates]
     assert client.get("/analytics/").status_code == 404
 
 
