@@ -15,7 +15,9 @@ from fugong.finance import selectors as finance
 from fugong.problems import selectors as problems
 
 MISSING_SHOWN = 10
-HEADLINE = ["production_resumed", "resumption_rate", "on_duty", "on_duty_rate", "reporting_rate"]
+# The headline counts above-scale enterprises; completeness above counts every enterprise under daily
+# dispatch, so its reporting rate is the one shown, not the dashboard's (a second, different rate).
+HEADLINE = ["production_resumed", "resumption_rate", "on_duty", "on_duty_rate"]
 
 
 @login_required
@@ -39,7 +41,7 @@ def _enterprise(user, today) -> dict:
     return {
         "enterprise": enterprise,
         "own": dispatch.own_report(enterprise=enterprise),
-        "problem_groups": problems.open_problems(user=user, today=today),
+        "problems": problems.open_problems(user=user, today=today),
         "referral_groups": [g for g in finance.referrals_by_state(user=user, states=finance.State.values) if g.count],
         "needs": finance.need_list(user=user, unreferred=True).order_by("-raised_on")[:5],
     }
@@ -60,7 +62,7 @@ def _area(request, user, today) -> dict:
         "deadline": Deadline.for_type(PeriodType.DAILY).due_at(day),
         "completeness": dispatch.completeness(period=day, **scope),
         "missing": list(missing[:MISSING_SHOWN]),
-        "problem_groups": problems.open_problems(user=user, today=today),
+        "problems": problems.open_problems(user=user, today=today),
         "headline": analytics.kpis(now, before, keys=HEADLINE),
         "can_file": access.can_edit_registry(user),
     }

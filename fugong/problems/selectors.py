@@ -258,6 +258,7 @@ class ProblemGroup:
     count: int
     rows: list
     query: str
+    overdue: int = 0
 
 
 def _group(key: str, qs: QuerySet[Problem], query: str) -> ProblemGroup:
@@ -279,10 +280,9 @@ def handler_home(*, user: User, today: date) -> list[ProblemGroup]:
     ]
 
 
-def open_problems(*, user: User, today: date) -> list[ProblemGroup]:
-    """Open problems in the user's scope (an enterprise's own, an official's area), overdue first."""
+def open_problems(*, user: User, today: date) -> ProblemGroup:
+    """Open problems in the user's scope (an enterprise's own, an official's area), the longest overdue first."""
     open_ = access.visible_problems(user).filter(state__in=OPEN_STATES)
-    return [
-        _group("overdue", open_.filter(due_on__lt=today).order_by("due_on", "pk"), "due=overdue"),
-        _group("open", open_.order_by("due_on", "pk"), ""),
-    ]
+    group = _group("open", open_.order_by("due_on", "pk"), "")
+    group.overdue = open_.filter(due_on__lt=today).count()
+    return group
