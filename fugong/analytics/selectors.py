@@ -118,10 +118,13 @@ def scope_label(*, user: User, scope: Scope) -> str:
         parts.append(str(access.visible_parks(user).get(pk=scope.park)))
     if scope.tag in Tag.Code.values:
         parts.append(str(Tag.Code(scope.tag).label))
+    # Every count says whom it counts: the headline's above-scale enterprises unless the filter says otherwise.
     if scope.above_scale is None:
         parts.append(_("all enterprises"))
     elif not scope.above_scale:
         parts.append(_("below scale"))
+    else:
+        parts.append(_("above-scale industrial enterprises"))
     if scope.duty == PeriodType.WEEKLY:
         parts.append(_("weekly dispatch"))
     return " · ".join(parts)

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -117,6 +117,13 @@ class Completeness:
     rate: Decimal | None
     by_league: list[Counts]
     projects: Counts | None = None
+    by_county: list[Counts] = field(default_factory=list)
+    # Of the enterprises due, how many are above-scale: the dashboard's headline counts only those.
+    above_scale_due: int = 0
+
+    @property
+    def others_due(self) -> int:
+        return self.due - self.above_scale_due
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,7 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
             due=Count("pk"),
             filed=Count("pk", filter=Q(_report_for(period_type, period))),
             filed_late=Count("pk", filter=Q(_report_for(period_type, period, late=True))),
+            above_scale=Count("pk", filter=Q(above_scale=True)),
         )
     )
     totals: dict[str, dict] = {}
@@ -183,17 +191,23 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
         listed = listed.filter(parent_id=league)
     if county:
         listed = listed.filter(code=county)
-    areas = Area.objects.filter(
-        Q(code__in=leagues.values("code"))
-        | Q(code__in=listed.values("code"))
-        | Q(code__in={g["league_id"] for g in groups})
-        | Q(code__in={g["county_id"] for g in groups}, separately_listed=True)
+    counties = {g["county_id"] for g in groups}
+    shown = Q(code__in={g["league_id"] for g in groups}) | Q(code__in=counties, separately_listed=True)
+    # The counties come in the same query, for the breakdown a league or county official reads.
+    found = Area.objects.filter(
+        Q(code__in=leagues.values("code")) | Q(code__in=listed.values("code")) | shown | Q(code__in=counties)
     ).order_by("separately_listed", "code")
     empty = {"due": 0, "filed": 0, "filed_late": 0}
-    by_league = [
-        Counts.of(code=a.code, name=a.display_name, separately_listed=a.separately_listed, **totals.get(a.code, empty))
-        for a in areas
-    ]
+    by_league, by_county = [], []
+    for a in found:
+        if a.level == Area.Level.COUNTY and a.code in counties:
+            by_county.append(Counts.of(code=a.code, name=a.display_name, **totals[a.code]))
+        if a.level != Area.Level.COUNTY or a.separately_listed:
+            counts = totals.get(a.code, empty)
+            by_league.append(
+                Counts.of(code=a.code, name=a.display_name, separately_listed=a.separately_listed, **counts)
+            )
+    by_county.sort(key=lambda c: c.code)
     overall = {name: sum(g[name] for g in groups) for name in ("due", "filed", "filed_late")}
     projects = None
     if period_type == "weekly":
@@ -211,6 +225,8 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
     return Completeness(
         period_type=period_type,
         period=period,
+        by_county=by_county,
+        above_scale_due=sum(g["above_scale"] for g in groups),
         missing=overall["due"] - overall["filed"],
         rate=reporting_rate(overall["filed"], overall["due"]),
         by_league=by_league,
