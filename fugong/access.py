@@ -253,3 +253,21 @@ def visible_financing_needs(user: User) -> QuerySet:
 def can_refer(user: User) -> bool:
     """Referral batches are made by officials, within their area."""
     return can_edit_registry(user)
+
+
+# --- Who calls the enterprise about a case -------------------------------------------------------------------
+
+
+def can_call_about(user: User, enterprise: Enterprise, *, problem=None, referral=None) -> bool:
+    """The contact's phone in full: whoever sees contacts anyway, and whoever must act on this very case.
+
+    A handler calls about a problem routed to their department and a bank about a referral sent to it;
+    for anyone else outside the enterprise's league the phone stays masked.
+    """
+    if can_see_contacts(user, enterprise):
+        return True
+    if problem is not None and user.is_authenticated and user.role == Role.HANDLER:
+        return problem.enterprise_id == enterprise.pk and can_see_problem(user, problem)
+    if referral is not None and user.is_authenticated and user.role == Role.BANK:
+        return referral.enterprise_id == enterprise.pk and can_see_referral(user, referral)
+    return False

@@ -48,7 +48,7 @@ def referral_list(request):
 @login_required
 def referral_detail(request, pk):
     referral = access.access_referral(request.user, pk)
-    contact_name, contact_phone = contact_of(request.user, referral.enterprise)
+    contact_name, contact_phone = contact_of(request.user, referral.enterprise, referral=referral)
     context = {
         "r": referral,
         "contact_name": contact_name,
@@ -75,7 +75,8 @@ def referral_move(request, pk):
     except ValidationError as e:
         messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
     else:
-        messages.success(request, _("Saved."))
+        referral.refresh_from_db()
+        messages.success(request, _("The referral is now: %(state)s.") % {"state": referral.get_state_display()})
     return redirect("finance:detail", pk=pk)
 
 

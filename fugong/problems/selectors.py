@@ -89,9 +89,10 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
 
 
-def contact_of(user: User, enterprise) -> tuple[str, str]:
+def contact_of(user: User, enterprise, *, problem=None, referral=None) -> tuple[str, str]:
     phone = enterprise.contact_phone
-    return enterprise.contact_name, phone if access.can_see_contacts(user, enterprise) else mask_phone(phone)
+    shown = access.can_call_about(user, enterprise, problem=problem, referral=referral)
+    return enterprise.contact_name, phone if shown else mask_phone(phone)
 
 
 # --- Statistics ---------------------------------------------------------------------------------------------

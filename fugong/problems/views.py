@@ -107,7 +107,7 @@ def problem_create(request):
 @login_required
 def problem_detail(request, pk):
     problem = access.access_problem(request.user, pk)
-    contact_name, contact_phone = selectors.contact_of(request.user, problem.enterprise)
+    contact_name, contact_phone = selectors.contact_of(request.user, problem.enterprise, problem=problem)
     actions = services.allowed_actions(request.user, problem)
     context = {
         "problem": problem,
@@ -146,8 +146,18 @@ def problem_move(request, pk):
     except ValidationError as e:
         messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, move_answer(problem))
     return redirect("problems:detail", pk=pk)
+
+
+def move_answer(problem) -> str:
+    """What a move did, in a sentence: "已受理，办理时限3月2日。", not only "saved"."""
+    problem.refresh_from_db()
+    args = {"state": problem.get_state_display(), "dept": problem.department}
+    if problem.is_open:
+        args["due"] = _("%(month)s/%(day)s") % {"month": problem.due_on.month, "day": problem.due_on.day}
+        return _("%(state)s, with %(dept)s; deadline %(due)s.") % args
+    return _("%(state)s.") % args
 
 
 @login_required
