@@ -90,3 +90,14 @@ def test_the_grid_shows_only_the_missing_and_finds_by_name_pinyin_or_code(client
     assert names(steel) == ["包头钢铁（集团）有限责任公司"]
     code = steel.context["rows"][0].enterprise.credit_code
     assert names(client.get(base + f"&q={code}")) == ["包头钢铁（集团）有限责任公司"]
+
+
+def test_exported_files_are_named_in_chinese(client, users, baotou):
+    from urllib.parse import quote
+
+    client.force_login(users[Role.LEAGUE])
+    day = baotou.isoformat()
+    drill = client.get(f"/analytics/drill/?as_of={day}&measure=production_resumed&format=xlsx")
+    assert quote(f"包头市_已复产_{day}.xlsx") in drill["Content-Disposition"]
+    table = client.get(f"/analytics/export/industry.xlsx?as_of={day}")
+    assert quote(f"包头市_分行业复工复产情况_{day}.xlsx") in table["Content-Disposition"]

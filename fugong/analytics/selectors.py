@@ -108,6 +108,15 @@ def area_name(*, user: User, scope: Scope, chinese: bool = True) -> str:
     return "全区" if chinese else _("Whole region")
 
 
+def export_name(*, user: User, scope: Scope, what: str, day: date, ext: str) -> str:
+    """A file name an office can file away: 包头市_已复产_2020-02-22.xlsx, in Chinese whatever the page's language."""
+    area = area_name(user=user, scope=scope, chinese=True)
+    if area == "全区":
+        area = Area.objects.filter(level=Area.Level.REGION).values_list("name", flat=True).first() or area
+    safe = "".join(c for c in f"{area}_{what}" if c not in '\\/:*?"<>|')
+    return f"{safe}_{day.isoformat()}.{ext}"
+
+
 def scope_label(*, user: User, scope: Scope) -> str:
     """The scope on a page or an export title: the area, then any industry, park or tag filter."""
     parts = [area_name(user=user, scope=scope, chinese=False)]

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -106,7 +106,10 @@ def table_export(request, table):
     found = selectors.table(user=request.user, as_of=as_of, scope=scope, by=by)
     label = selectors.scope_label(user=request.user, scope=scope)
     content = excel.table_sheet(found, scope_label=label, as_of=as_of)
-    return excel.response(content, f"figures-{by}-{as_of.isoformat()}.xlsx")
+    with translation.override("zh-hans"):
+        what = {"industry": "分行业", "park": "分园区", "tag": "分标签"}.get(by, "分地区") + "复工复产情况"
+    name = selectors.export_name(user=request.user, scope=scope, what=what, day=as_of, ext="xlsx")
+    return excel.response(content, name)
 
 
 @login_required
@@ -124,7 +127,10 @@ def drill(request):
     title = f"{label} {selectors.MEASURES[measure]()}"
     if request.GET.get("format") == "xlsx":
         content = excel.drill_sheet(rows, totals, title=title, as_of=as_of)
-        return excel.response(content, f"{measure}-{as_of.isoformat()}.xlsx")
+        with translation.override("zh-hans"):
+            what = str(selectors.MEASURES[measure]())
+        name = selectors.export_name(user=request.user, scope=scope, what=what, day=as_of, ext="xlsx")
+        return excel.response(content, name)
     page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

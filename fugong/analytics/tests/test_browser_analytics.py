@@ -93,7 +93,7 @@ def test_the_headline_opens_the_list_of_that_size(watched, live_picture):
     screenshot(page, "analytics-drill", "desktop")
     with page.expect_download() as download:
         page.get_by_test_id("drill-export").click()
-    assert download.value.suggested_filename == f"production_resumed-{DAY.isoformat()}.xlsx"
+    assert download.value.suggested_filename == f"内蒙古自治区_已复产_{DAY.isoformat()}.xlsx"
     watch.assert_clean()
 
 
