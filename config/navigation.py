@@ -26,7 +26,7 @@ AREA_ROLES = OFFICIALS | {Role.WORKGROUP}
 
 # One entry per page in the side navigation; each later app adds its own rows here.
 NAVIGATION = [
-    NavItem(_("Home"), "home", ALL_ROLES - AREA_ROLES),
+    NavItem(_("Home"), "home", ALL_ROLES),
     NavItem(_("Dashboard"), "analytics:dashboard", AREA_ROLES),
     NavItem(_("Brief"), "analytics:brief", AREA_ROLES),
     NavItem(_("Enterprises"), "enterprises:list", AREA_ROLES),

@@ -385,6 +385,11 @@ def can_see_referral_stats(user: User) -> bool:
     return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.BANK)
 
 
+def is_bank(user: User) -> bool:
+    """A bank's user: its home lists the referrals waiting on it."""
+    return user.is_authenticated and user.role == Role.BANK and user.bank_id is not None
+
+
 def is_bank_of(user: User, referral: Referral) -> bool:
     """The bank a referral was sent to: the one who records contact, approval and loan."""
     return (
@@ -402,3 +407,21 @@ def visible_referral_batches(user: User) -> QuerySet[ReferralBatch]:
 
 def access_referral_batch(user: User, pk: int) -> ReferralBatch:
     return _first_or_404(visible_referral_batches(user).filter(pk=pk))
+
+
+# --- Who calls the enterprise about a case -------------------------------------------------------------------
+
+
+def can_call_about(user: User, enterprise: Enterprise, *, problem=None, referral=None) -> bool:
+    """The contact's phone in full: whoever sees contacts anyway, and whoever must act on this very case.
+
+    A handler calls about a problem routed to their department and a bank about a referral sent to it;
+    for anyone else outside the enterprise's league the phone stays masked.
+    """
+    if can_see_contacts(user, enterprise):
+        return True
+    if problem is not None and user.is_authenticated and user.role == Role.HANDLER:
+        return problem.enterprise_id == enterprise.pk and can_see_problem(user, problem)
+    if referral is not None and user.is_authenticated and user.role == Role.BANK:
+        return referral.enterprise_id == enterprise.pk and can_see_referral(user, referral)
+    return False

@@ -217,12 +217,20 @@ def projects(ctx: BriefContext) -> Section | None:
     return Section("projects", "重点项目情况", text)
 
 
+def scope_words(scope: Scope) -> str:
+    """Which enterprises a count is about, as the brief names them."""
+    if scope.above_scale is None:
+        return "纳入调度企业"
+    return "规模以上工业企业" if scope.above_scale else "规模以下企业"
+
+
 def reporting(ctx: BriefContext) -> Section:
     f = ctx.figures
     period = "当周" if ctx.scope.duty == PeriodType.WEEKLY else "当日"
+    # The same words and the same scope as the completeness page and the dashboard (docs/terms.md).
     text = (
-        f"{period}应报企业{f.due}户，已报{f.filed}户，报送率{rate_text(f.reporting_rate)}%；"
-        f"其中迟报{f.filed_late}户，未报{f.missing}户。"
+        f"{period}{scope_words(ctx.scope)}应报{f.due}户，已填报{f.filed}户，填报率{rate_text(f.reporting_rate)}%；"
+        f"其中逾期填报{f.filed_late}户，未报{f.missing}户。"
     )
     return Section("reporting", "数据报送情况", text)
 

@@ -23,7 +23,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -106,6 +105,15 @@ def area_name(*, user: User, scope: Scope, chinese: bool = True) -> str:
     return "全区" if chinese else _("Whole region")
 
 
+def export_name(*, user: User, scope: Scope, what: str, day: date, ext: str) -> str:
+    """A file name an office can file away: 包头市_已复产_2020-02-22.xlsx, in Chinese whatever the page's language."""
+    area = area_name(user=user, scope=scope, chinese=True)
+    if area == "全区":
+        area = Area.objects.filter(level=Area.Level.REGION).values_list("name", flat=True).first() or area
+    safe = "".join(c for c in f"{area}_{what}" if c not in '\\/:*?"<>|')
+    return f"{safe}_{day.isoformat()}.{ext}"
+
+
 def scope_label(*, user: User, scope: Scope) -> str:
     """The scope on a page or an export title: the area, then any industry, park or tag filter."""
     parts = [area_name(user=user, scope=scope, chinese=False)]
@@ -116,10 +124,13 @@ def scope_label(*, user: User, scope: Scope) -> str:
         parts.append(str(access.visible_parks(user).get(pk=scope.park)))
     if scope.tag in Tag.Code.values:
         parts.append(str(Tag.Code(scope.tag).label))
+    # Every count says whom it counts: the headline's above-scale enterprises unless the filter says otherwise.
     if scope.above_scale is None:
         parts.append(_("all enterprises"))
     elif not scope.above_scale:
         parts.append(_("below scale"))
+    else:
+        parts.append(_("above-scale industrial enterprises"))
     if scope.duty == PeriodType.WEEKLY:
         parts.append(_("weekly dispatch"))
     return " · ".join(parts)
@@ -142,14 +153,19 @@ def scope_params(scope: Scope, as_of: date | None = None, **extra) -> dict[str, 
 
 
 def default_as_of(*, user: User, duty: str = PeriodType.DAILY) -> date:
-    """Without a date: today, or the newest day with a report in scope when nothing came in since."""
-    today = timezone.localdate()
+    """Without a date: the last day (or week) whose deadline has passed, so that its figures are complete.
+
+    When nothing was reported in scope by then (a demo of past years), the newest period that has reports.
+    """
+    from fugong.dispatch.reminders import last_closed_period
+
+    closed = last_closed_period(duty)
     scope = access.area_scope(user)
     model, field = (WeeklyReport, "week") if duty == PeriodType.WEEKLY else (DailyReport, "date")
     if scope is None:
-        return today
-    newest = model.objects.filter(scope, **{f"{field}__lte": today}).aggregate(d=Max(field))["d"]
-    return newest or today
+        return closed
+    newest = model.objects.filter(scope, **{f"{field}__lte": closed}).aggregate(d=Max(field))["d"]
+    return newest or closed
 
 
 # --- KPI cards ------------------------------------------------------------------------------

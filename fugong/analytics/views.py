@@ -8,10 +8,12 @@ on the next page load.
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -19,6 +21,7 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import excel, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
+from fugong.core.chosen import follows_choice
 from fugong.core.excel import xlsx_response
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
@@ -38,8 +41,12 @@ def read_request(request) -> tuple[date, Scope]:
     try:
         as_of = date.fromisoformat(request.GET.get("as_of", "").strip())
     except ValueError:
-        as_of = selectors.default_as_of(user=request.user, duty=scope.duty)
-    return as_of, scope
+        as_of = None
+    if as_of is not None and as_of > timezone.localdate():
+        # Figures of a day not yet begun would read as a collapse; refuse the day, say so, show the default.
+        messages.error(request, _("%(day)s is in the future; the figures show the last complete day.") % {"day": as_of})
+        as_of = None
+    return as_of or selectors.default_as_of(user=request.user, duty=scope.duty), scope
 
 
 def _query(scope: Scope, as_of: date | None, **extra) -> str:
@@ -61,6 +68,7 @@ def _filters(user, scope: Scope) -> dict:
 
 
 @login_required
+@follows_choice(day_param="as_of")
 def dashboard(request):
     as_of, scope = read_request(request)
     board = selectors.dashboard(user=request.user, as_of=as_of, scope=scope)
@@ -99,7 +107,10 @@ def table_export(request, table):
     found = selectors.table(user=request.user, as_of=as_of, scope=scope, by=by)
     label = selectors.scope_label(user=request.user, scope=scope)
     content = excel.table_sheet(found, scope_label=label, as_of=as_of)
-    return xlsx_response(content, f"figures-{by}-{as_of.isoformat()}.xlsx")
+    with translation.override("zh-hans"):
+        what = {"industry": "分行业", "park": "分园区", "tag": "分标签"}.get(by, "分地区") + "复工复产情况"
+    name = selectors.export_name(user=request.user, scope=scope, what=what, day=as_of, ext="xlsx")
+    return xlsx_response(content, name)
 
 
 @login_required
@@ -117,7 +128,10 @@ def drill(request):
     title = f"{label} {selectors.MEASURES[measure]()}"
     if request.GET.get("format") == "xlsx":
         content = excel.drill_sheet(rows, totals, title=title, as_of=as_of)
-        return xlsx_response(content, f"{measure}-{as_of.isoformat()}.xlsx")
+        with translation.override("zh-hans"):
+            what = str(selectors.MEASURES[measure]())
+        name = selectors.export_name(user=request.user, scope=scope, what=what, day=as_of, ext="xlsx")
+        return xlsx_response(content, name)
     page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -171,6 +185,7 @@ def project_drill(request):
 
 
 @login_required
+@follows_choice(day_param="as_of")
 def brief(request):
     as_of, scope = read_request(request)
     written = briefs.brief(user=request.user, as_of=as_of, scope=scope)

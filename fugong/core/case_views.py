@@ -25,9 +25,10 @@ def _gated(user, pk: int, kind: CaseType):
     return case
 
 
-def moves_view(kind: CaseType, *, form: type, detail: str):
+def moves_view(kind: CaseType, *, form: type, detail: str, answer: Callable | None = None):
     """The view behind a detail page's move buttons: `form` checks the POST, the case type's move service makes
-    the move with the cleaned data, a message says how it went, and the user goes back to the `detail` URL."""
+    the move with the cleaned data, a message says what happened (`answer(case)`, a sentence such as
+    "已受理，办理时限3月2日。"), and the user goes back to the `detail` URL."""
 
     @login_required
     @require_POST
@@ -38,11 +39,11 @@ def moves_view(kind: CaseType, *, form: type, detail: str):
             messages.error(request, " ".join(str(m) for errors in bound.errors.values() for m in errors))
             return redirect(reverse(detail, args=[pk]))
         try:
-            kind.make_move(actor=request.user, case=case, **bound.cleaned_data)
+            moved = kind.make_move(actor=request.user, case=case, **bound.cleaned_data)
         except ValidationError as e:
             messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, answer(moved) if answer else _("Saved."))
         return redirect(reverse(detail, args=[pk]))
 
     return view

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from fugong import access
 from fugong.areas.models import Area
+from fugong.core.chosen import follows_choice
 from fugong.core.excel import Column, write_xlsx, xlsx_response
 from fugong.core.text import mask_phone
 from fugong.dispatch import selectors, services
-from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start
+from fugong.dispatch.models import Deadline, PeriodLock, PeriodLockEvent, PeriodType
+from fugong.dispatch.reminders import last_closed_period
 from fugong.enterprises.filters import query_text
 
 PAGE_SIZE = 100
@@ -50,11 +52,11 @@ def _parse_date(text) -> date | None:
 
 
 def _period_query(data, *, league: str | None = None) -> PeriodQuery:
-    """The period asked for; without a date, the newest period that has ended (yesterday, last week)."""
+    """The period asked for; without a date (or with a future one), the newest period whose deadline has passed."""
     period_type = data.get("period_type") if data.get("period_type") in PeriodType.values else PeriodType.DAILY
-    today = timezone.localdate()
-    default = today - timedelta(days=1) if period_type == PeriodType.DAILY else week_start(today) - timedelta(days=7)
-    day = _parse_date(data.get("date")) or default
+    day = _parse_date(data.get("date"))
+    if day is None or day > timezone.localdate():
+        day = last_closed_period(period_type)
     code = league if league is not None else query_text(data, "league")
     return PeriodQuery(period_type, selectors.period_of(period_type, day), code[:6], query_text(data, "county")[:6])
 
@@ -100,11 +102,19 @@ def _missing_xlsx(request, query: PeriodQuery, enterprises) -> FileResponse:
 
 
 @login_required
+@follows_choice(day_param="date")
 def completeness(request):
     user = request.user
     if access.area_scope(user) is None:
         raise Http404
     query = _period_query(request.GET)
+    asked = _parse_date(request.GET.get("date"))
+    if asked is not None and asked > timezone.localdate():
+        messages.error(
+            request,
+            _("%(day)s is in the future; the page shows the last period whose deadline has passed.")
+            % {"day": asked.isoformat()},
+        )
     scope = {"user": user, "period_type": query.period_type, "league": query.league, "county": query.county}
     missing = selectors.missing_enterprises(period=query.period, **scope)
     if request.GET.get("format") == "xlsx":
@@ -113,8 +123,12 @@ def completeness(request):
     step = timedelta(days=1 if query.period_type == PeriodType.DAILY else 7)
     areas = access.visible_areas(user)
     counties = areas.filter(level=Area.Level.COUNTY)
+    deadline = Deadline.for_type(query.period_type).due_at(query.period)
     context = {
         "query": query,
+        "deadline": deadline,
+        "deadline_passed": timezone.now() > deadline,
+        "can_file": access.can_edit_registry(user) and query.period_type == PeriodType.DAILY,
         "figures": selectors.completeness(period=query.period, **scope),
         "page": page,
         "rows": _missing_rows(user, page),

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -100,6 +100,13 @@ class Completeness:
     rate: Decimal | None
     by_league: list[Counts]
     projects: Counts | None = None
+    by_county: list[Counts] = field(default_factory=list)
+    # Of the enterprises due, how many are above-scale: the dashboard's headline counts only those.
+    above_scale_due: int = 0
+
+    @property
+    def others_due(self) -> int:
+        return self.due - self.above_scale_due
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,7 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
             due=Count("pk"),
             filed=Count("pk", filter=Q(_report_for(period_type, period))),
             filed_late=Count("pk", filter=Q(_report_for(period_type, period, late=True))),
+            above_scale=Count("pk", filter=Q(above_scale=True)),
         )
     )
     totals: dict[str, dict] = {}
@@ -166,17 +174,23 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
         listed = listed.filter(parent_id=league)
     if county:
         listed = listed.filter(code=county)
-    areas = Area.objects.filter(
-        Q(code__in=leagues.values("code"))
-        | Q(code__in=listed.values("code"))
-        | Q(code__in={g["league_id"] for g in groups})
-        | Q(code__in={g["county_id"] for g in groups}, separately_listed=True)
+    counties = {g["county_id"] for g in groups}
+    shown = Q(code__in={g["league_id"] for g in groups}) | Q(code__in=counties, separately_listed=True)
+    # The counties come in the same query, for the breakdown a league or county official reads.
+    found = Area.objects.filter(
+        Q(code__in=leagues.values("code")) | Q(code__in=listed.values("code")) | shown | Q(code__in=counties)
     ).order_by("separately_listed", "code")
     empty = {"due": 0, "filed": 0, "filed_late": 0}
-    by_league = [
-        Counts.of(code=a.code, name=a.display_name, separately_listed=a.separately_listed, **totals.get(a.code, empty))
-        for a in areas
-    ]
+    by_league, by_county = [], []
+    for a in found:
+        if a.level == Area.Level.COUNTY and a.code in counties:
+            by_county.append(Counts.of(code=a.code, name=a.display_name, **totals[a.code]))
+        if a.level != Area.Level.COUNTY or a.separately_listed:
+            counts = totals.get(a.code, empty)
+            by_league.append(
+                Counts.of(code=a.code, name=a.display_name, separately_listed=a.separately_listed, **counts)
+            )
+    by_county.sort(key=lambda c: c.code)
     overall = {name: sum(g[name] for g in groups) for name in ("due", "filed", "filed_late")}
     projects = None
     if period_type == "weekly":
@@ -194,6 +208,8 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
     return Completeness(
         period_type=period_type,
         period=period,
+        by_county=by_county,
+        above_scale_due=sum(g["above_scale"] for g in groups),
         missing=overall["due"] - overall["filed"],
         rate=reporting_rate(overall["filed"], overall["due"]),
         by_league=by_league,
@@ -243,3 +259,34 @@ def reporting_rate_series(
         points.append(RatePoint(day=day, due=due, filed=filed.get(day, 0), rate=reporting_rate(filed.get(day, 0), due)))
         day += step
     return points
+
+
+# --- The enterprise's own report of the day (its home page) --------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnReport:
+    """An enterprise's report of the current period: filed or not, and by when."""
+
+    period_type: str
+    period: date
+    deadline: object  # aware datetime
+    report: DailyReport | WeeklyReport | None
+    overdue: bool
+
+
+def own_report(*, enterprise: Enterprise, now=None) -> OwnReport | None:
+    """The period the enterprise files for now (today, or this week), or None when it owes no report."""
+    from django.utils import timezone
+
+    from fugong.dispatch.models import Deadline
+
+    period_type = duties.duty_of(enterprise)
+    if period_type is None:
+        return None
+    now = now or timezone.now()
+    period = period_of(period_type, timezone.localdate(now))
+    model, field = PERIOD_FIELDS[period_type]
+    report = model.objects.filter(enterprise=enterprise, **{field: period}).first()
+    deadline = Deadline.for_type(period_type).due_at(period)
+    return OwnReport(period_type, period, deadline, report, report is None and now > deadline)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fugong import access
+from fugong.core.chosen import follows_choice
 from fugong.dispatch import duties, selectors, services
 from fugong.dispatch.forms import ProjectReportForm, ReportForm
 from fugong.dispatch.models import (
@@ -38,6 +39,7 @@ from fugong.dispatch.models import (
 )
 from fugong.enterprises.filters import query_text
 from fugong.enterprises.models import Enterprise
+from fugong.enterprises.selectors import search_q
 
 GRID_PAGE_SIZE = 200
 # Errors that belong to the whole report rather than one input.
@@ -314,6 +316,7 @@ def _overdue(day: date) -> bool:
 
 
 @login_required
+@follows_choice(day_param="date")
 def grid(request):
     if not access.can_edit_registry(request.user):
         raise Http404
@@ -321,6 +324,12 @@ def grid(request):
     day = min(_day(request.GET.get("date"), today), today)
     league, county = query_text(request.GET, "league"), query_text(request.GET, "county")
     due = selectors.due_enterprises(user=request.user, period_type=PeriodType.DAILY, league=league, county=county)
+    # The clerk's loop: only those still missing for the day, or one found by name, pinyin or credit code.
+    search, missing_only = request.GET.get("q", "").strip()[:60], request.GET.get("missing") == "1"
+    if search:
+        due = due.filter(search_q(search))
+    if missing_only:
+        due = selectors.unreported(due, period_type=PeriodType.DAILY, period=day)
     page = Paginator(due.select_related("county").order_by("county_id", "name", "pk"), GRID_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -334,6 +343,8 @@ def grid(request):
         "today": today,
         "league": league,
         "county": county,
+        "search": search,
+        "missing_only": missing_only,
         "page": page,
         "rows": [_grid_row(e, day, reports.get(e.pk), overdue) for e in enterprises],
         "deadline": deadline,

@@ -158,3 +158,28 @@ def brief_section(ctx):
 
     lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     return Section("financing", "融资对接情况", "".join(lines)) if lines else None
+
+
+# --- Home pages --------------------------------------------------------------------------------------------
+
+HOME_ROWS = 8
+# What waits on the bank in each state: contact the enterprise, decide, pay out.
+WAITING_ON_BANK = (State.REFERRED, State.CONTACTED, State.APPROVED)
+
+
+@dataclass
+class ReferralGroup:
+    state: str
+    label: str
+    count: int
+    rows: list
+
+
+def referrals_by_state(*, user: User, states=WAITING_ON_BANK) -> list[ReferralGroup]:
+    """The user's referrals in each state, oldest first: a bank's work, or an enterprise's requests."""
+    qs = access.visible_referrals(user).select_related("enterprise", "league", "bank", "need")
+    groups = []
+    for state in states:
+        in_state = qs.filter(state=state).order_by("referred_on", "pk")
+        groups.append(ReferralGroup(state, str(State(state).label), in_state.count(), list(in_state[:HOME_ROWS])))
+    return groups

@@ -45,7 +45,7 @@ def referral_list(request):
 @login_required
 def referral_detail(request, pk):
     referral = access.access_referral(request.user, pk)
-    contact_name, contact_phone = contact_of(request.user, referral.enterprise)
+    contact_name, contact_phone = contact_of(request.user, referral.enterprise, referral=referral)
     context = {
         "r": referral,
         "contact_name": contact_name,
@@ -57,7 +57,12 @@ def referral_detail(request, pk):
     return render(request, "finance/detail.html", context)
 
 
-referral_move = moves_view(services.CASE, form=MoveForm, detail="finance:detail")
+referral_move = moves_view(
+    services.CASE,
+    form=MoveForm,
+    detail="finance:detail",
+    answer=lambda referral: _("The referral is now: %(state)s.") % {"state": referral.get_state_display()},
+)
 
 
 @login_required

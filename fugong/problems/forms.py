@@ -11,7 +11,10 @@ SELECT = {"class": "form-select"}
 
 class ProblemForm(forms.Form):
     credit_code = forms.CharField(label=_("Enterprise credit code"), max_length=18, widget=forms.TextInput(TEXT))
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, widget=forms.Select(SELECT))
+    # Starts on "choose", not on the first category: a default nobody chose would route the problem wrongly.
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Please choose"))] + Category.choices, widget=forms.Select(SELECT)
+    )
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )

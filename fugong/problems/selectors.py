@@ -84,9 +84,10 @@ def merge_candidates(problem: Problem) -> QuerySet[Problem]:
     )
 
 
-def contact_of(user: User, enterprise) -> tuple[str, str]:
+def contact_of(user: User, enterprise, *, problem=None, referral=None) -> tuple[str, str]:
     phone = enterprise.contact_phone
-    return enterprise.contact_name, phone if access.can_see_contacts(user, enterprise) else mask_phone(phone)
+    shown = access.can_call_about(user, enterprise, problem=problem, referral=referral)
+    return enterprise.contact_name, phone if shown else mask_phone(phone)
 
 
 # --- Statistics ---------------------------------------------------------------------------------------------
@@ -238,3 +239,46 @@ def brief_section(ctx):
 
     lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     return Section("problem_ledger", "问题诉求办理情况", "".join(lines)) if lines else None
+
+
+# --- Home pages --------------------------------------------------------------------------------------------
+
+HOME_ROWS = 8
+
+
+@dataclass
+class ProblemGroup:
+    """A named slice of open problems for a home page: its full count, the first rows and the list's filter."""
+
+    key: str
+    count: int
+    rows: list
+    query: str
+    overdue: int = 0
+
+
+def _group(key: str, qs: QuerySet[Problem], query: str) -> ProblemGroup:
+    qs = qs.select_related("enterprise", "league", "department")
+    return ProblemGroup(key, qs.count(), list(qs[:HOME_ROWS]), query)
+
+
+def handler_home(*, user: User, today: date) -> list[ProblemGroup]:
+    """A handler's day: what waits for acceptance, what falls due within two working days, what is overdue."""
+    open_ = access.visible_problems(user).filter(state__in=OPEN_STATES)
+    return [
+        _group("to_accept", open_.filter(state=State.SUBMITTED).order_by("due_on", "pk"), "state=submitted"),
+        _group(
+            "due_soon",
+            open_.filter(due_on__gte=today, due_on__lte=due_soon_limit(today)).order_by("due_on", "pk"),
+            "due=soon",
+        ),
+        _group("overdue", open_.filter(due_on__lt=today).order_by("due_on", "pk"), "due=overdue"),
+    ]
+
+
+def open_problems(*, user: User, today: date) -> ProblemGroup:
+    """Open problems in the user's scope (an enterprise's own, an official's area), the longest overdue first."""
+    open_ = access.visible_problems(user).filter(state__in=OPEN_STATES)
+    group = _group("open", open_.order_by("due_on", "pk"), "")
+    group.overdue = open_.filter(due_on__lt=today).count()
+    return group

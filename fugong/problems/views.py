@@ -101,7 +101,7 @@ def problem_create(request):
 @login_required
 def problem_detail(request, pk):
     problem = access.access_problem(request.user, pk)
-    contact_name, contact_phone = selectors.contact_of(request.user, problem.enterprise)
+    contact_name, contact_phone = selectors.contact_of(request.user, problem.enterprise, problem=problem)
     context = {
         "problem": problem,
         "today": timezone.localdate(),
@@ -119,7 +119,17 @@ def problem_detail(request, pk):
     return render(request, "problems/detail.html", context)
 
 
-problem_move = moves_view(services.CASE, form=MoveForm, detail="problems:detail")
+problem_move = moves_view(services.CASE, form=MoveForm, detail="problems:detail", answer=lambda p: move_answer(p))
+
+
+def move_answer(problem) -> str:
+    """What a move did, in a sentence: "已受理，办理时限3月2日。", not only "saved"."""
+    problem.refresh_from_db()
+    args = {"state": problem.get_state_display(), "dept": problem.department}
+    if problem.is_open:
+        args["due"] = _("%(month)s/%(day)s") % {"month": problem.due_on.month, "day": problem.due_on.day}
+        return _("%(state)s, with %(dept)s; deadline %(due)s.") % args
+    return _("%(state)s.") % args
 
 
 @login_required

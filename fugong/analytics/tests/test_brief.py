@@ -73,7 +73,7 @@ def test_the_headline_of_the_picture_is_exact(picture):
     assert "呼伦贝尔市100%" in written.sections[1].text and "满洲里市复产1户" in written.sections[1].text
     assert "龙头企业1户，已复产1户，复产率100%" in written.text
     assert "重点项目2个，已开（复）工1个，开复工率50%" in written.text
-    assert "当日应报企业6户，已报4户，报送率66.7%；其中迟报1户，未报2户。" in written.text
+    assert "当日规模以上工业企业应报6户，已填报4户，填报率66.7%；其中逾期填报1户，未报2户。" in written.text
     assert "，" in written.text and "," not in written.text and ";" not in written.text
 
 

@@ -77,7 +77,7 @@ def test_clicking_a_league_on_the_map_opens_its_dashboard(watched, live_picture)
     box = page.locator("#map-chart").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     expect(page).to_have_url(re.compile(r"league=150200"))
-    expect(page.get_by_test_id("scope-label")).to_have_text("包头市")
+    expect(page.get_by_test_id("scope-label")).to_have_text("包头市 · 规模以上工业企业")
     watch.assert_clean()
 
 
@@ -93,7 +93,7 @@ def test_the_headline_opens_the_list_of_that_size(watched, live_picture):
     screenshot(page, "analytics-drill", "desktop")
     with page.expect_download() as download:
         page.get_by_test_id("drill-export").click()
-    assert download.value.suggested_filename == f"production_resumed-{DAY.isoformat()}.xlsx"
+    assert download.value.suggested_filename == f"内蒙古自治区_已复产_{DAY.isoformat()}.xlsx"
     watch.assert_clean()
 
 

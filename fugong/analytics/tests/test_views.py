@@ -70,11 +70,12 @@ def test_it_shows_the_figures_as_of_the_date(client, picture):
     assert "/analytics/drill/?" in html and "measure=production_resumed" in html
 
 
-def test_officials_land_on_the_dashboard_and_others_keep_their_home(client, picture):
+def test_officials_land_on_their_home_and_the_dashboard_is_one_tap_away(client, picture):
     for role in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP):
         client.force_login(picture["users"][role])
         response = client.get("/")
-        assert "analytics/dashboard.html" in [t.name for t in response.templates], role
+        assert "home.html" in [t.name for t in response.templates], role
+        assert 'data-testid="open-dashboard"' in response.text
     client.force_login(picture["users"][Role.ENTERPRISE])
     response = client.get("/")
     assert "home.html" in [t.name for t in response.templates]
@@ -174,7 +175,7 @@ def test_page_export_api_and_brief_agree(client, picture):
     assert baotou[3] == next(r for r in api["by_league"] if r["code"] == "150200")["production_resumed"]
     brief = client.get(f"/api/v1/brief?{AS_OF}").json()["text"]
     assert HEADLINE in brief
-    assert f"应报企业{api['due']}户，已报{api['filed']}户" in brief
+    assert f"规模以上工业企业应报{api['due']}户，已填报{api['filed']}户" in brief
 
 
 def test_every_table_exports_with_title_units_and_totals(client, picture):
@@ -251,7 +252,7 @@ def test_weekly_dispatch_reads_the_weekly_reports(client, picture):
     board = response.context["board"]
     assert board.previous_day == DAY - timedelta(days=7)
     assert board.trend[-2].day == DAY - timedelta(days=7)
-    assert "当周应报企业2户，已报1户" in client.get(f"/api/v1/brief?{weekly}").json()["text"]
+    assert "当周纳入调度企业应报2户，已填报1户" in client.get(f"/api/v1/brief?{weekly}").json()["text"]
 
 
 def test_the_project_cards_open_the_projects_behind_them(client, picture):

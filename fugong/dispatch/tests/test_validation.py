@@ -464,7 +464,7 @@ def test_the_reasons_are_in_chinese_by_default(baotou_enterprise, park_enterpris
     with translation.override("zh-hans"):
         too_many = save(services.DAILY, baotou_enterprise, TODAY, figures(on_duty=101))
         not_owed = save(services.DAILY, park_enterprise, TODAY, figures())
-    assert too_many.errors["on_duty"] == ["到岗人数（101）超过员工总数（100）。"]
+    assert too_many.errors["on_duty"] == ["返岗人数（101）超过员工总数（100）。"]
     assert not_owed.errors["__all__"] == [f"{park_enterprise.name}不在日调度范围内。"]
 
 
@@ -479,7 +479,7 @@ def test_a_warning_reads_in_the_language_of_whoever_looks(client, users, baotou_
     assert "Employees on duty moved from 20 to 90 since the last report." in page
     assert "Capacity recovery above 100%: check it is not a typing error." in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    assert "到岗人数较上次填报由20变为90。" in client.get(f"/dispatch/review/?date={TODAY}").text
+    assert "返岗人数较上次填报由20变为90。" in client.get(f"/dispatch/review/?date={TODAY}").text
 
 
 def test_a_warning_stored_without_parameters_keeps_its_text():
