@@ -77,7 +77,7 @@ def own_enterprise(user: User) -> Enterprise | None:
 
 def access_own_enterprise(user: User) -> Enterprise:
     """The enterprise's own pages (its report form, "my enterprise"): 404 for everyone else."""
-    if not (user.is_authenticated and user.role == Role.ENTERPRISE):
+    if not (user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id is not None):
         raise Http404
     return _first_or_404(Enterprise.objects.select_related("league", "county").filter(pk=user.enterprise_id))
 
@@ -178,9 +178,10 @@ def can_review(user: User) -> bool:
 
 
 def can_review_league(user: User, league_code: str) -> bool:
-    if not can_review(user):
+    area = scope_area(user)
+    if not can_review(user) or area is None:
         return False
-    return user.area.level == Area.Level.REGION or user.area_id == league_code
+    return area.level == Area.Level.REGION or area.pk == league_code
 
 
 def can_see_figures(user: User) -> bool:

@@ -100,8 +100,9 @@ def area_name(*, user: User, scope: Scope, chinese: bool = True) -> str:
     group = access.scope_work_group(user)
     if group is not None:
         return f"{group.name}联系盟市" if chinese else group.name
-    if user.area_id and user.area.level != Area.Level.REGION:
-        return user.area.name if chinese else user.area.display_name
+    own = access.scope_area(user)
+    if own is not None and own.level != Area.Level.REGION:
+        return own.name if chinese else own.display_name
     return "全区" if chinese else _("Whole region")
 
 

@@ -22,6 +22,7 @@ This module imports no app: the areas, enterprises and users are referred to by 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,7 +75,7 @@ class CaseEvent(models.Model):
         return f"{getattr(self, self.case_field + '_id')} {self.action}"
 
     @classmethod
-    def for_case(cls, case, *, actor, action, from_state="", comment="", detail=None, at=None) -> "CaseEvent":
+    def for_case(cls, case, *, actor, action, from_state="", comment="", detail=None, at=None) -> Self:
         """The event of a move just made on `case` (unsaved: the caller saves it or bulk-creates many)."""
         return cls(
             **{cls.case_field: case},
@@ -89,7 +90,7 @@ class CaseEvent(models.Model):
 
     @property
     def to_state_label(self) -> str:
-        states = self._meta.get_field(self.case_field).related_model.states
+        states = self._meta.get_field(self.case_field).related_model.states  # type: ignore[union-attr]  # a case model
         return str(states(self.to_state).label) if self.to_state in states.values else ""
 
 

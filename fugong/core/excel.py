@@ -612,7 +612,11 @@ def _table_from_rows(
 
     if lazy:
         header_number = table.header_row
-        table.source = lambda keys=None: parsed(_skip(iter(lines()), header_number), keys)
+
+        def source(keys=None):
+            return parsed(_skip(iter(lines()), header_number), keys)
+
+        table.source = source
         return table
     table.rows = list(parsed(_chain(head[header_at + 1 :], rows)))
     return table

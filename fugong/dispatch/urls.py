@@ -9,9 +9,9 @@ urlpatterns = [
     path("projects/<int:pk>/report/", views.project_report_form, name="project_form"),
     path("grid/", views.grid, name="grid"),
     path("grid/<str:credit_code>/<str:day>/", views.grid_row, name="grid_row"),
-    path("reports/daily/<int:pk>/", views.report_detail, {"kind": "daily"}, name="daily_detail"),
-    path("reports/weekly/<int:pk>/", views.report_detail, {"kind": "weekly"}, name="weekly_detail"),
-    path("reports/projects/<int:pk>/", views.report_detail, {"kind": "project"}, name="project_report_detail"),
+    path("reports/daily/<int:pk>/", views.report_detail, {"kind_name": "daily"}, name="daily_detail"),
+    path("reports/weekly/<int:pk>/", views.report_detail, {"kind_name": "weekly"}, name="weekly_detail"),
+    path("reports/projects/<int:pk>/", views.report_detail, {"kind_name": "project"}, name="project_report_detail"),
     # Excel intake: a template per league and date, upload, preview, commit.
     path("excel/template.xlsx", excel_views.report_template, name="excel_template"),
     path("excel/upload/", excel_views.report_upload, name="excel_upload"),

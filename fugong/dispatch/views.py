@@ -6,7 +6,7 @@ Every save goes through services.report_save; these views only gate, parse and r
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import overload
+from typing import Any, overload
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -454,9 +454,9 @@ def _back_to_intake(request, kind: services.Kind, report) -> str:
 
 
 @login_required
-def report_detail(request, kind: str, pk: int):
-    kind = services.KINDS[kind]
-    report = REPORT_GATES[kind.name](request.user, pk)
+def report_detail(request, kind_name: str, pk: int):
+    kind = services.KINDS[kind_name]
+    report: Any = REPORT_GATES[kind.name](request.user, pk)
     subject = report.project if kind is services.PROJECT else report.enterprise
     context = {
         "kind": kind,

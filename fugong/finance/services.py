@@ -188,8 +188,8 @@ def referral_move(
             referral.contacted_on = today
         elif action == "approve":
             referral.approved_amount = amount
-        elif action == "disburse":
-            if amount > referral.approved_amount:
+        elif action == "disburse" and amount is not None:
+            if referral.approved_amount is None or amount > referral.approved_amount:
                 raise ValidationError(
                     {"amount": [_("More than the approved %(n)s.") % {"n": referral.approved_amount}]}
                 )
