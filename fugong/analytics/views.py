@@ -19,6 +19,7 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import excel, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
+from fugong.core import bounds
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
 from fugong.enterprises.selectors import search_q
@@ -34,10 +35,9 @@ def read_request(request) -> tuple[date, Scope]:
         raise Http404
     scope = Scope.from_query(request.GET)
     selectors.check_scope(user=request.user, scope=scope)
-    try:
-        as_of = date.fromisoformat(request.GET.get("as_of", "").strip())
-    except ValueError:
-        as_of = selectors.default_as_of(user=request.user, duty=scope.duty)
+    as_of = bounds.date_param(request.GET.get("as_of"), "as_of") or selectors.default_as_of(
+        user=request.user, duty=scope.duty
+    )
     return as_of, scope
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from fugong import access
 from fugong.areas.models import Area
+from fugong.core import bounds
 from fugong.core.excel import ExtraSheet, SheetError, export_rows, read_table, write_xlsx
 from fugong.core.models import ImportBatch
 from fugong.dispatch import excel, selectors
@@ -48,10 +49,7 @@ class UploadForm(forms.Form):
 
 
 def _day(raw: str | None, today: date) -> date:
-    try:
-        return min(date.fromisoformat(raw), today) if raw else today
-    except ValueError:
-        return today
+    return min(bounds.date_param(raw, "date") or today, today)
 
 
 def _leagues(user):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from fugong import access
 from fugong.accounts.models import Role
 from fugong.areas.models import Area
+from fugong.core import bounds
 from fugong.core.excel import Column, write_xlsx
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import PeriodLock, PeriodLockEvent, PeriodType, week_start
@@ -43,10 +44,7 @@ class PeriodQuery:
 
 
 def _parse_date(text) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
+    return bounds.date_param(text, "date")
 
 
 def _period_query(data, *, league: str | None = None) -> PeriodQuery:

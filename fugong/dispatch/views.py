@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fugong import access
 from fugong.accounts.models import Role
+from fugong.core import bounds
 from fugong.dispatch import duties, selectors, services
 from fugong.dispatch.forms import ProjectReportForm, ReportForm
 from fugong.dispatch.models import (
@@ -43,11 +44,8 @@ GRID_PAGE_SIZE = 200
 GENERAL_ERRORS = ("__all__", "date", "week", "version")
 
 
-def _day(raw: str | None, default: date | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
+def _day(raw: str | None, default: date | None, param: str = "date") -> date | None:
+    return bounds.date_param(raw, param) or default
 
 
 def _label(kind: services.Kind, name: str) -> str:
@@ -179,7 +177,7 @@ def project_report_form(request, pk):
         raise Http404
     kind = services.PROJECT
     today = timezone.localdate()
-    period = week_start(min(_day(request.GET.get("week"), today), today))
+    period = week_start(min(_day(request.GET.get("week"), today, "week"), today))
     # The project is gated above; its own reports need no further scope.
     report = ProjectReport.objects.filter(project=project, week__lte=period).order_by("-week").first()
     initial = report.values() if report is not None else {}

@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area
+from fugong.core import bounds
 from fugong.core.text import clean
 from fugong.enterprises.credit_code import normalise
 from fugong.enterprises.models import Enterprise, KeyProject
@@ -58,7 +59,7 @@ def enterprise_list(*, user: User, filters: EnterpriseFilters) -> QuerySet[Enter
     if filters.county:
         qs = qs.filter(county_id=filters.county)
     if filters.park:
-        qs = qs.filter(park_id=filters.park)
+        qs = qs.filter(park_id=bounds.id_param(filters.park, "park"))
     if filters.industry:
         qs = qs.filter(industry_id=filters.industry)
     if filters.tag:

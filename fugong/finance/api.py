@@ -3,10 +3,11 @@ from decimal import Decimal
 
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fugong import access
-from fugong.core.schemas import EnterpriseCaseOut
+from fugong.core.bounds import Amount, Day, Filter, Id, Text
+from fugong.core.schemas import EnterpriseCaseOut, Pagination
 from fugong.finance import selectors, services
 
 router = Router(tags=["referrals"])
@@ -53,19 +54,19 @@ class ReferralOut(EnterpriseCaseOut):
 
 
 class ReferralFilterIn(Schema):
-    state: str = ""
-    target: str = ""
-    league: str = ""
-    batch: str = ""
-    q: str = ""
+    state: Filter = ""
+    target: Filter = ""
+    league: Filter = ""
+    batch: Filter = ""
+    q: Filter = ""
 
 
 class MoveIn(Schema):
-    action: str
-    amount: Decimal | None = None
-    on: date | None = None
-    reason: str = ""
-    comment: str = ""
+    action: Text(20)
+    amount: Amount(12, 2) | None = None
+    on: Day() | None = None
+    reason: Text(300) = ""
+    comment: Text(multiline=True) = ""
 
 
 class Error(Schema):
@@ -73,18 +74,18 @@ class Error(Schema):
 
 
 @router.get("", response=list[ReferralOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_referrals(request, filters: Query[ReferralFilterIn]):
     return selectors.referral_list(user=request.auth, filters=selectors.ReferralFilters(**filters.dict()))
 
 
 @router.get("/{int:referral_id}", response={200: ReferralOut, 404: Error})
-def get_referral(request, referral_id: int):
+def get_referral(request, referral_id: Id):
     return access.access_referral(request.auth, referral_id)
 
 
 @router.post("/{int:referral_id}/moves", response={200: ReferralOut, 400: Error, 404: Error})
-def move_referral(request, referral_id: int, payload: MoveIn):
+def move_referral(request, referral_id: Id, payload: MoveIn):
     referral = access.access_referral(request.auth, referral_id)
     if not services.relations(request.auth, referral):
         raise Http404

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from fugong import access
 from fugong.accounts.models import Bank, Role, User
+from fugong.core import bounds
 from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, ReferralEvent, State, Target, Urgency
@@ -172,6 +173,27 @@ def allowed_actions(user: User, referral: Referral) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if referral.state in t.sources]
 
 
+def _bounded_move(*, amount, on, reason, comment) -> tuple[Decimal | None, date | None]:
+    """The limits of a move's values, checked before anything is written: a value the column cannot hold is refused."""
+    errors: dict[str, list[str]] = {}
+    digits = bounds.decimal_of_field(Referral._meta.get_field("approved_amount"))
+    checks = {
+        "amount": lambda: amount if amount is None else bounds.check_decimal(amount, **digits),
+        "on": lambda: on if on is None else bounds.check_date(on),
+        "reason": lambda: bounds.check_text(reason, max_length=300, multiline=True),
+        "comment": lambda: bounds.check_text(comment, max_length=bounds.TEXT_MAX, multiline=True),
+    }
+    checked = {}
+    for name, check in checks.items():
+        try:
+            checked[name] = check()
+        except ValidationError as e:
+            errors[name] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    return checked["amount"], checked["on"]
+
+
 @transaction.atomic
 def referral_move(
     *,
@@ -195,6 +217,7 @@ def referral_move(
         raise ValidationError({"action": [message % values]})
     if actor is not None and not relations(actor, referral):
         raise ValidationError({"action": [_("Only the bank it was referred to or an official may record this.")]})
+    amount, on = _bounded_move(amount=amount, on=on, reason=reason, comment=comment)
     today = on or timezone.localdate()
     before = referral.state
     detail: dict = {}

@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
 from fugong.accounts.models import Role
+from fugong.core import bounds
 from fugong.core.excel import write_xlsx
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
@@ -163,6 +163,6 @@ def batch_export(request, pk):
 def referral_stats(request):
     if request.user.role not in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP, Role.BANK):
         raise Http404
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = bounds.date_param(request.GET.get("as_of"), "as_of") or timezone.localdate()
     stats = selectors.referral_stats(user=request.user, as_of=as_of)
     return render(request, "finance/stats.html", {"stats": stats, "as_of": as_of})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from fugong import access
 from fugong.accounts.models import Department, Role, User
 from fugong.areas.models import Area
+from fugong.core import bounds
 from fugong.enterprises.models import Enterprise
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
@@ -177,6 +178,8 @@ def problem_raise(
         errors["description"] = [_("Describe the problem.")]
     elif len(description) > 2000:
         errors["description"] = [_("At most 2,000 characters.")]
+    elif refused := bounds.text_problem(description, max_length=bounds.TEXT_MAX, multiline=True):
+        errors["description"] = [refused]
     if actor is not None and not access.can_raise_problem_for(actor, enterprise):
         errors["enterprise"] = [_("You cannot raise a problem for this enterprise.")]
     if errors:
@@ -252,6 +255,8 @@ def problem_move(
     _refuse(problem, action, actor)
     transition = TRANSITIONS[action]
     comment = _text(comment)
+    if problem_text := bounds.text_problem(comment, max_length=bounds.TEXT_MAX, multiline=True):
+        raise ValidationError({"comment": [problem_text]})
     if transition.needs_comment and not comment:
         reason = {
             "resolve": _("Say what was done."),

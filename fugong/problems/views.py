@@ -8,13 +8,13 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
 from fugong.accounts.models import Department, Role
+from fugong.core import bounds
 from fugong.core.excel import write_xlsx
 from fugong.core.forms import add_service_errors
 from fugong.dispatch.models import DailyReport
@@ -208,6 +208,6 @@ def problem_export(request):
 def problem_stats(request):
     if request.user.role not in (Role.REGION, Role.LEAGUE, Role.COUNTY, Role.WORKGROUP, Role.HANDLER):
         raise Http404
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = bounds.date_param(request.GET.get("as_of"), "as_of") or timezone.localdate()
     stats = selectors.problem_stats(user=request.user, as_of=as_of)
     return render(request, "problems/stats.html", {"stats": stats, "as_of": as_of})
