@@ -1,8 +1,11 @@
 """The JSON API: one NinjaAPI, bearer tokens or the browser session, each app adding a router."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -35,6 +38,11 @@ class OwnSwagger(Swagger):
     """Swagger UI from our own static files (npm swagger-ui-dist), started by a script file: runs under the CSP."""
 
     template = "api/docs.html"
+
+    def render_page(self, request, api, **kwargs):
+        # Ninja renders its CDN template unless "ninja" is an installed app; ours is a project template.
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, self.template, {"swagger_settings": json.dumps(self.settings), "api": api})
 
 
 api = NinjaAPI(

@@ -111,6 +111,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, reading a stored decimal too large for its column instead of failing (fugong/core/db).
+    DATABASES["default"]["ENGINE"] = "fugong.core.db.sqlite3"
     # WAL and a busy timeout let the demo server and a worker share the file.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

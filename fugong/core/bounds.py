@@ -176,6 +176,19 @@ def clamp_date(value: date, *, future: bool = False) -> date:
     return min(max(value, FIRST_DAY), last_day(future=future))
 
 
+def windowed(parse):
+    """A cell parser whose dates must lie in the window: the Excel intake's row error, as a ValueError."""
+
+    def parse_in_window(value) -> date:
+        day = parse(value)
+        try:
+            return check_date(day)
+        except ValidationError as e:
+            raise ValueError(e.messages[0]) from None
+
+    return parse_in_window
+
+
 def date_validators(*, future: bool = False) -> list:
     return [DateValidator(future=future)]
 

@@ -11,7 +11,7 @@ from fugong.core import bounds
 def _refuse(request, status: int, errors: dict | str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": errors}, status=status)
-    message = "; ".join(f"{k}: {v}" for k, v in errors.items()) if isinstance(errors, dict) else errors
+    message = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()) if isinstance(errors, dict) else errors
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
@@ -48,4 +48,6 @@ class BoundsMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, RequestDataTooBig):
             return _refuse(request, 413, _("The request body is too large."))
+        if isinstance(exception, bounds.BadParameter):
+            return _refuse(request, 400, {exception.param: [exception.message]})
         return None

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from fugong import access
 from fugong.accounts.models import User
+from fugong.core import bounds
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch, State, Target
 from fugong.problems.selectors import in_scope, league_names
 
@@ -34,8 +35,8 @@ def referral_list(*, user: User, filters: ReferralFilters | None = None) -> Quer
         qs = qs.filter(target=f.target)
     if f.league:
         qs = qs.filter(league_id=f.league)
-    if f.batch.isdigit():
-        qs = qs.filter(batch_id=int(f.batch))
+    if f.batch:
+        qs = qs.filter(batch_id=bounds.id_param(f.batch, "batch"))
     if f.q:
         qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__credit_code=f.q.upper()))
     return qs

@@ -60,10 +60,14 @@ def problem_queue(request):
 
 def _report_of(request):
     report_id = request.GET.get("report") or request.POST.get("report")
-    if not (report_id and str(report_id).isdigit()):
+    if not report_id:
         return None
     visible = access.visible_enterprises(request.user)
-    report = DailyReport.objects.filter(pk=int(report_id), enterprise__in=visible).select_related("enterprise").first()
+    report = (
+        DailyReport.objects.filter(pk=bounds.id_param(report_id, "report"), enterprise__in=visible)
+        .select_related("enterprise")
+        .first()
+    )
     if report is None:
         raise Http404
     return report
