@@ -25,7 +25,7 @@ from fugong.problems.tests.factories import make_problem, make_referral
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fuzz")]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema())
 OPERATIONS = sorted(op.ok().label for op in SCHEMA.get_all_operations())
 
