@@ -64,7 +64,7 @@ def test_an_amount_the_column_cannot_hold_changes_nothing(api, users, referral, 
     response = api(
         users[Role.BANK], "post", f"/api/v1/referrals/{referral.pk}/moves", {"action": "approve", "amount": amount}
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == (422 if amount in ("NaN", "Infinity") else 400), response.content  # no number: 422
     assert "amount" in response.json()["error"]
     referral.refresh_from_db()
     assert (referral.state, referral.approved_amount) == (State.REFERRED, None)

@@ -264,6 +264,15 @@ def has_huge_id(path: str) -> bool:
     return any(int(n) > ID_MAX for n in _LONG_NUMBER.findall(path))
 
 
+def lenient_date_param(value: Any, param: str, *, future: bool = True) -> date | None:
+    """For pages that fall back to a default on a malformed date: None for that, 400 for a date out of the window."""
+    try:
+        date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+    return date_param(value, param, future=future)
+
+
 def query_problem(params) -> tuple[str, str] | None:
     """The first query parameter holding a NUL or another control character, named for a 400."""
     for key, values in params.lists():
@@ -281,7 +290,9 @@ def _pydantic(check, **kwargs):
         try:
             return check(value, **kwargs)
         except ValidationError as e:
-            raise PydanticCustomError("bounds", "{message}", {"message": e.messages[0]}) from None
+            # Not a number at all is a malformed body (422); a number out of bounds is a refused value (400).
+            kind = "malformed" if e.code == "invalid" else "bounds"
+            raise PydanticCustomError(kind, "{message}", {"message": e.messages[0]}) from None
 
     return run
 

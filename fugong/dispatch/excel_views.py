@@ -49,7 +49,7 @@ class UploadForm(forms.Form):
 
 
 def _day(raw: str | None, today: date) -> date:
-    return min(bounds.date_param(raw, "date") or today, today)
+    return min(bounds.lenient_date_param(raw, "date") or today, today)
 
 
 def _leagues(user):

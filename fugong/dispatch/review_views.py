@@ -44,7 +44,7 @@ class PeriodQuery:
 
 
 def _parse_date(text) -> date | None:
-    return bounds.date_param(text, "date")
+    return bounds.lenient_date_param(text, "date")
 
 
 def _period_query(data, *, league: str | None = None) -> PeriodQuery:

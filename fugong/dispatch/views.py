@@ -45,7 +45,7 @@ GENERAL_ERRORS = ("__all__", "date", "week", "version")
 
 
 def _day(raw: str | None, default: date | None, param: str = "date") -> date | None:
-    return bounds.date_param(raw, param) or default
+    return bounds.lenient_date_param(raw, param) or default
 
 
 def _label(kind: services.Kind, name: str) -> str:
