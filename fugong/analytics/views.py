@@ -21,6 +21,7 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import excel, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
+from fugong.core import bounds
 from fugong.core.chosen import follows_choice
 from fugong.core.excel import xlsx_response
 from fugong.dispatch.models import PeriodType
@@ -38,10 +39,7 @@ def read_request(request) -> tuple[date, Scope]:
         raise Http404
     scope = Scope.from_query(request.GET)
     selectors.check_scope(user=request.user, scope=scope)
-    try:
-        as_of = date.fromisoformat(request.GET.get("as_of", "").strip())
-    except ValueError:
-        as_of = None
+    as_of = bounds.date_param(request.GET.get("as_of"), "as_of", future=True)
     if as_of is not None and as_of > timezone.localdate():
         # Figures of a day not yet begun would read as a collapse; refuse the day, say so, show the default.
         messages.error(request, _("%(day)s is in the future; the figures show the last complete day.") % {"day": as_of})

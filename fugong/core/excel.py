@@ -25,6 +25,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.core import bounds
 from fugong.core.text import clean, halfwidth
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -750,6 +751,7 @@ _DATE_PATTERNS = (
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+@bounds.windowed
 def parse_date(value) -> date:
     if isinstance(value, datetime):
         return value.date()

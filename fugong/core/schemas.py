@@ -1,4 +1,8 @@
-from ninja import Schema
+from django.conf import settings
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+from fugong.core import bounds
 
 
 class EnterpriseCaseOut(Schema):
@@ -46,3 +50,11 @@ def timeline_of(events) -> list[dict]:
          "from_state": e.from_state, "to_state": e.to_state, "comment": e.comment}
         for e in events.select_related("actor")
     ]  # fmt: skip
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset, bounded so that no offset reaches the database as an overflow."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=bounds.LIMIT_MAX)
+        offset: int = Field(0, ge=0, le=bounds.OFFSET_MAX)

@@ -7,9 +7,11 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fugong import access
+from fugong.core.bounds import Filter, Id, Text
+from fugong.core.schemas import Pagination
 from fugong.dispatch import selectors, services
 from fugong.dispatch.models import IdempotencyKey, Source
 from fugong.enterprises.credit_code import normalise
@@ -19,16 +21,16 @@ BULK_LIMIT = 5000
 
 
 class ReportIn(Schema):
-    status: str
+    status: Text(20)
     employees: int
     on_duty: int
     capacity_pct: Decimal
-    note: str = ""
+    note: Text(500, multiline=True) = ""
     version: int | None = Field(None, description="The version this change is based on; a stale one is refused (409).")
 
 
 class BulkItemIn(ReportIn):
-    credit_code: str
+    credit_code: Text(40)
     date: date
 
 
@@ -37,15 +39,15 @@ class BulkIn(Schema):
 
 
 class ProjectReportIn(Schema):
-    status: str
+    status: Text(20)
     workers_on_site: int
     investment_week: Decimal
-    note: str = ""
+    note: Text(500, multiline=True) = ""
     version: int | None = Field(None, description="The version this change is based on; a stale one is refused (409).")
 
 
 class ProjectBulkItemIn(ProjectReportIn):
-    project: int
+    project: Id
     week: date
 
 
@@ -118,8 +120,8 @@ class ProjectOut(Schema):
 
 
 class ReportFilter(Schema):
-    league: str = ""
-    county: str = ""
+    league: Filter = ""
+    county: Filter = ""
 
 
 class Error(Schema):
@@ -171,7 +173,7 @@ def put_weekly(request, credit_code: str, week: date, payload: ReportIn):
 @router.put(
     "/projects/{project_id}/{week}", response={200: ProjectOut, 201: ProjectOut, 400: Error, 404: Error, 409: Error}
 )
-def put_project(request, project_id: int, week: date, payload: ProjectReportIn):
+def put_project(request, project_id: Id, week: date, payload: ProjectReportIn):
     project = access.fileable_key_projects(request.auth).filter(pk=project_id).first()
     if project is None:
         raise Http404
@@ -309,18 +311,18 @@ def bulk_projects(request, payload: ProjectBulkIn):
 
 
 @router.get("/daily", response=list[DailyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_daily(request, filters: Query[ReportFilter], date: date | None = None):  # noqa: A002 - the API's name
     return selectors.daily_reports(user=request.auth, day=date, league=filters.league, county=filters.county)
 
 
 @router.get("/weekly", response=list[WeeklyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_weekly(request, filters: Query[ReportFilter], week: date | None = None):
     return selectors.weekly_reports(user=request.auth, week=week, league=filters.league, county=filters.county)
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_projects(request, filters: Query[ReportFilter], week: date | None = None):
     return selectors.project_reports(user=request.auth, week=week, league=filters.league, county=filters.county)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from fugong import access
 from fugong.areas.models import Area
-from fugong.core import imports
+from fugong.core import bounds, imports
 from fugong.core.excel import ExtraSheet, export_rows, write_xlsx, xlsx_response
 from fugong.dispatch import excel, selectors
 from fugong.dispatch.models import PeriodType
@@ -35,10 +35,7 @@ class UploadForm(imports.UploadForm):
 
 
 def _day(raw: str | None, today: date) -> date:
-    try:
-        return min(date.fromisoformat(raw), today) if raw else today
-    except ValueError:
-        return today
+    return min(bounds.lenient_date_param(raw, "date") or today, today)
 
 
 def _leagues(user):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fugong import access
 from fugong.areas.models import Area
+from fugong.core import bounds
 from fugong.core.chosen import follows_choice
 from fugong.core.excel import Column, write_xlsx, xlsx_response
 from fugong.core.text import mask_phone
@@ -45,10 +46,7 @@ class PeriodQuery:
 
 
 def _parse_date(text) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
+    return bounds.lenient_date_param(text, "date")
 
 
 def _period_query(data, *, league: str | None = None) -> PeriodQuery:

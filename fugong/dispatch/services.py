@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong import access
 from fugong.accounts.models import User
-from fugong.core import bulk, cases
+from fugong.core import bounds, bulk, cases
 from fugong.dispatch import duties, validation
 from fugong.dispatch.models import (
     DailyReport,
@@ -225,6 +226,20 @@ def reports_save(
 
     `dry_run` runs every check and answers the same outcomes without writing: an import's preview.
     """
+    # A period outside the platform's window is refused alone, before the window reads around it can overflow.
+    outside = {
+        n: Outcome(item, "refused", errors={"date": [_period_outside(item.period)]})
+        for n, item in enumerate(items)
+        if not bounds.in_window(item.period)
+    }
+    if outside:
+        kept = iter(
+            reports_save(
+                actor=actor, kind=kind, items=[i for n, i in enumerate(items) if n not in outside],
+                source=source, today=today, now=now, dry_run=dry_run,
+            )
+        )  # fmt: skip
+        return [outside.get(n) or next(kept) for n in range(len(items))]
     for attempt in range(3):
         try:
             return _save_once(actor=actor, kind=kind, items=items, source=source, today=today, now=now, dry_run=dry_run)
@@ -234,6 +249,14 @@ def reports_save(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _period_outside(day: date) -> str:
+    try:
+        bounds.check_date(day)
+    except ValidationError as e:
+        return e.messages[0]
+    return ""
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fugong.core import bounds
 from fugong.dispatch.models import ProjectStatus, Status
 
 # A move of more than this share between two consecutive reports is flagged.
@@ -144,6 +145,8 @@ def check_report(
         checked.error("on_duty", _("Work has resumed, so someone is on duty."))
     if len(values.get("note") or "") > 500:
         checked.error("note", _("The note is longer than 500 characters."))
+    elif problem := bounds.text_problem(values.get("note"), max_length=500, multiline=True):
+        checked.error("note", problem)
     if checked.errors:
         return checked
     if capacity > 100:
@@ -181,6 +184,8 @@ def check_project_report(
             checked.error(name, _("This figure cannot be negative."))
         elif value > limit:
             checked.error(name, _implausible(limit))
+    if problem := bounds.text_problem(values.get("note"), max_length=500, multiline=True):
+        checked.error("note", problem)
     if checked.errors:
         return checked
     if investment != investment.quantize(Decimal("0.01")):

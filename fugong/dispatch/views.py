@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fugong import access
+from fugong.core import bounds
 from fugong.core.chosen import follows_choice
 from fugong.dispatch import duties, selectors, services
 from fugong.dispatch.forms import ProjectReportForm, ReportForm
@@ -47,14 +48,11 @@ GENERAL_ERRORS = ("__all__", "date", "week", "version")
 
 
 @overload
-def _day(raw: str | None, default: date) -> date: ...
+def _day(raw: str | None, default: date, param: str = "date") -> date: ...
 @overload
-def _day(raw: str | None, default: None) -> date | None: ...
-def _day(raw: str | None, default: date | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
+def _day(raw: str | None, default: None, param: str = "date") -> date | None: ...
+def _day(raw: str | None, default: date | None, param: str = "date") -> date | None:
+    return bounds.lenient_date_param(raw, param) or default
 
 
 def _label(kind: services.Kind, name: str) -> str:
@@ -196,7 +194,7 @@ def project_report_form(request, pk):
         raise Http404
     kind = services.PROJECT
     today = timezone.localdate()
-    period = week_start(min(_day(request.GET.get("week"), today), today))
+    period = week_start(min(_day(request.GET.get("week"), today, "week"), today))
     # The project is gated above; its own reports need no further scope.
     report = ProjectReport.objects.filter(project=project, week__lte=period).order_by("-week").first()
     form = ProjectReportForm(request.POST or None, initial=_initial(kind, report, period, {}))

@@ -1,15 +1,19 @@
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fugong import access
 from fugong.areas.models import Area, Park
+from fugong.core import bounds
+from fugong.core.bounds import Amount, Filter, Int, Text
+from fugong.core.schemas import Pagination
 from fugong.enterprises import selectors, services
-from fugong.enterprises.models import Enterprise, Industry
+from fugong.enterprises.models import Enterprise, Industry, Tag
 
 router = Router(tags=["enterprises"])
 
@@ -39,43 +43,51 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseFilterIn(Schema):
-    league: str = ""
-    county: str = ""
-    park: str = ""
-    industry: str = ""
-    tag: str = ""
+    league: Filter = ""
+    county: Filter = ""
+    park: Filter = ""
+    industry: Filter = ""
+    tag: Filter = ""
     above_scale: bool | None = None
-    size_class: str = ""
-    q: str = ""
+    size_class: Filter = ""
+    q: Filter = ""
+
+
+# The limits are the registry's own (models.py and services._validate); these say them in the API's schema.
+Code = Text(40)
+Name = Text(100, name=True)
+Employees = Int(bounds.PEOPLE_MAX)
+Output = Amount(14, 2)
+TagList = Annotated[list[Text(20)], Field(max_length=len(Tag.Code.values))]
 
 
 class EnterpriseIn(Schema):
-    credit_code: str
-    name: str
-    county: str
-    industry: str
-    size_class: str
-    employees: int
-    normal_output: Decimal
-    park: str | None = None
+    credit_code: Code
+    name: Name
+    county: Code
+    industry: Code
+    size_class: Code
+    employees: Employees
+    normal_output: Output
+    park: Name | None = None
     above_scale: bool = False
-    tags: list[str] = []
-    contact_name: str = ""
-    contact_phone: str = ""
+    tags: TagList = []
+    contact_name: Text(40, name=True) = ""
+    contact_phone: Text(20) = ""
 
 
 class EnterprisePatch(Schema):
-    name: str | None = None
-    county: str | None = None
-    industry: str | None = None
-    size_class: str | None = None
-    employees: int | None = None
-    normal_output: Decimal | None = None
-    park: str | None = None
+    name: Name | None = None
+    county: Code | None = None
+    industry: Code | None = None
+    size_class: Code | None = None
+    employees: Employees | None = None
+    normal_output: Output | None = None
+    park: Name | None = None
     above_scale: bool | None = None
-    tags: list[str] | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
+    tags: TagList | None = None
+    contact_name: Text(40, name=True) | None = None
+    contact_phone: Text(20) | None = None
 
 
 class Error(Schema):
@@ -110,7 +122,7 @@ def _reload(enterprise: Enterprise) -> Enterprise:
 
 
 @router.get("", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_enterprises(request, filters: Query[EnterpriseFilterIn]):
     return selectors.enterprise_list(user=request.auth, filters=selectors.EnterpriseFilters(**filters.dict()))
 
@@ -132,7 +144,11 @@ def create_enterprise(request, payload: EnterpriseIn):
 @router.patch("/{credit_code}", response={200: EnterpriseOut, 400: Error, 404: Error})
 def update_enterprise(request, credit_code: str, payload: EnterprisePatch):
     enterprise = access.access_enterprise(request.auth, credit_code.upper(), write=True)
-    changes = _resolve_refs(payload.dict(exclude_unset=True))
+    changes = payload.dict(exclude_unset=True)
+    # Only the park may be emptied; null for anything else is a missing value, not a change.
+    if nulls := sorted(k for k, v in changes.items() if v is None and k != "park"):
+        raise ValidationError({k: [_("This field cannot be empty.")] for k in nulls})
+    changes = _resolve_refs(changes)
     data = services.enterprise_data_from(enterprise, **changes)
     enterprise = services.enterprise_update(
         actor=request.auth, enterprise=enterprise, data=data, source=services.Source.API

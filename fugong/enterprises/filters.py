@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from fugong.core import bounds
+
 M = TypeVar("M", bound=Model)
 
 # ?above_scale=: yes, no, or all; anything else means the page's default.
@@ -48,7 +50,7 @@ class RegistryFilters:
         if self.county:
             qs = qs.filter(county_id=self.county)
         if self.park:
-            qs = qs.filter(park_id=self.park)
+            qs = qs.filter(park_id=bounds.id_param(self.park, "park"))
         if self.industry:
             qs = qs.filter(industry_id=self.industry)
         if self.tag:

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Park
+from fugong.core import bounds
 from fugong.core.text import clean, clean_name, pinyin_keys
 from fugong.enterprises.credit_code import CreditCodeError, check
 from fugong.enterprises.models import ENTERPRISE_HISTORY, Enterprise, Industry, KeyProject, SizeClass, Tag
@@ -53,8 +54,11 @@ def _validate(data: EnterpriseData) -> dict[str, list[str]]:
         data.credit_code = check(data.credit_code)
     except CreditCodeError as e:
         errors["credit_code"] = [str(e)]
+    for name, max_length in (("name", 100), ("contact_name", 40), ("contact_phone", 20)):
+        if problem := bounds.text_problem(getattr(data, name), max_length=max_length, name=True):
+            errors[name] = [problem]
     data.name = clean_name(data.name)
-    if not data.name:
+    if not data.name and "name" not in errors:
         errors["name"] = [_("The name is required.")]
     if data.county.level != Area.Level.COUNTY:
         errors["county"] = [_("Choose a county, not a league or the region.")]
@@ -67,9 +71,60 @@ def _validate(data: EnterpriseData) -> dict[str, list[str]]:
         errors["tags"] = [_("Unknown tag: %(tag)s.") % {"tag": ", ".join(sorted(unknown))}]
     if data.employees is None or data.employees < 0:
         errors["employees"] = [_("Employees cannot be negative.")]
+    else:
+        try:
+            data.employees = bounds.check_int(data.employees, max_value=bounds.PEOPLE_MAX)
+        except ValidationError as e:
+            errors["employees"] = e.messages
     if data.normal_output is None or data.normal_output < 0:
         errors["normal_output"] = [_("The normal output value cannot be negative.")]
+    else:
+        try:
+            field = Enterprise._meta.get_field("normal_output")
+            data.normal_output = bounds.check_decimal(data.normal_output, **bounds.decimal_of_field(field))
+        except ValidationError as e:
+            errors["normal_output"] = e.messages
+    if not isinstance(data.above_scale, bool):
+        errors["above_scale"] = [_("Answer yes or no.")]
+    if not isinstance(data.tags, list | tuple | set):
+        errors["tags"] = [_("Give a list of tags.")]
     return errors
+
+
+def _leagues_of(actor: User | None) -> set[str] | None:
+    """The leagues whose credit codes the actor may register (None: all of them)."""
+    if actor is None:
+        return None
+    areas = access.visible_areas(actor)
+    if areas.filter(level=Area.Level.REGION).exists():
+        return None
+    return {code if level == Area.Level.LEAGUE else parent for code, level, parent in
+            areas.values_list("code", "level", "parent_id")}  # fmt: skip
+
+
+def _refused_codes(actor: User | None, codes: list[str], existing: set[str]) -> set[str]:
+    """Codes the actor cannot register: issued in another league, or already registered outside their area.
+
+    Both get the same answer, so that a refusal never tells whether an enterprise exists out of scope.
+    """
+    leagues = _leagues_of(actor)
+    if actor is None:
+        return set()
+    refused = set()
+    if leagues is not None:
+        # A code naming an area of this region is judged by its league; others only by their registration.
+        known = set(Area.objects.exclude(level=Area.Level.REGION).values_list("code", flat=True))
+        refused = {c for c in codes if c[2:8] in known and f"{c[2:6]}00" not in leagues}
+    if existing:
+        visible = set(
+            access.visible_enterprises(actor).filter(credit_code__in=existing).values_list("credit_code", flat=True)
+        )
+        refused |= existing - visible
+    return refused
+
+
+def _refuse_code(code: str) -> str:
+    return _("The credit code %(code)s cannot be registered in your area.") % {"code": code}
 
 
 def _apply(enterprise: Enterprise, data: EnterpriseData) -> None:
@@ -125,6 +180,9 @@ def enterprise_create(*, actor: User | None, data: EnterpriseData, source: str) 
     if errors:
         raise ValidationError(errors)
     _check_scope(actor, data.county)
+    existing = set(Enterprise.objects.filter(credit_code=data.credit_code).values_list("credit_code", flat=True))
+    if _refused_codes(actor, [data.credit_code], existing):
+        raise ValidationError({"credit_code": [_refuse_code(data.credit_code)]})
     if Enterprise.objects.filter(credit_code=data.credit_code).exists():
         raise ValidationError(
             {"credit_code": [_("An enterprise with credit code %(code)s already exists.") % {"code": data.credit_code}]}
@@ -162,8 +220,10 @@ def enterprise_bulk_create(*, actor: User | None, items: list[EnterpriseData], s
                 "credit_code", flat=True
             )
         )
-    for code in sorted(existing, key=seen.__getitem__):
-        add(seen[code], "credit_code", _("An enterprise with credit code %(code)s already exists.") % {"code": code})
+    refused = _refused_codes(actor, codes, existing)
+    for code in sorted(refused | existing, key=seen.__getitem__):
+        message = _("An enterprise with credit code %(code)s already exists.") % {"code": code}
+        add(seen[code], "credit_code", _refuse_code(code) if code in refused else message)
     if errors:
         raise ValidationError(errors)
     for county in {data.county.code: data.county for data in items}.values():

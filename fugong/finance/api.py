@@ -2,11 +2,12 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fugong import access
+from fugong.core.bounds import Amount, Day, Filter, Id, Text
 from fugong.core.case_views import add_moves_endpoint
-from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, timeline_of
+from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, Pagination, timeline_of
 from fugong.finance import selectors, services
 
 router = Router(tags=["referrals"])
@@ -61,29 +62,29 @@ class ReferralDetailOut(ReferralOut):
 
 
 class ReferralFilterIn(Schema):
-    state: str = ""
-    target: str = ""
-    league: str = ""
-    batch: str = ""
-    q: str = ""
+    state: Filter = ""
+    target: Filter = ""
+    league: Filter = ""
+    batch: Filter = ""
+    q: Filter = ""
 
 
 class MoveIn(Schema):
-    action: str
-    amount: Decimal | None = None
-    on: date | None = None
-    reason: str = ""
-    comment: str = ""
+    action: Text(20)
+    amount: Amount(12, 2) | None = None
+    on: Day() | None = None
+    reason: Text(300) = ""
+    comment: Text(multiline=True) = ""
 
 
 @router.get("", response=list[ReferralOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_referrals(request, filters: Query[ReferralFilterIn]):
     return selectors.referral_list(user=request.auth, filters=selectors.ReferralFilters(**filters.dict()))
 
 
 @router.get("/{int:referral_id}", response={200: ReferralDetailOut, 404: Error})
-def get_referral(request, referral_id: int):
+def get_referral(request, referral_id: Id):
     return access.access_referral(request.auth, referral_id)
 
 

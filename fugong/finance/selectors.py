@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from fugong import access
 from fugong.accounts.models import User
+from fugong.core import bounds
 from fugong.finance.models import FinancingNeed, Referral, State, Target
 from fugong.problems.selectors import in_scope, league_names
 
@@ -42,7 +43,7 @@ def referral_list(*, user: User, filters: ReferralFilters | None = None) -> Quer
     if f.league:
         qs = qs.filter(league_id=f.league)
     if f.batch:
-        qs = qs.filter(batch_id=int(f.batch))
+        qs = qs.filter(batch_id=bounds.id_param(f.batch, "batch"))
     if f.q:
         qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__credit_code=f.q.upper()))
     return qs

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from fugong import access
 from fugong.accounts.models import Bank, User
-from fugong.core import cases
+from fugong.core import bounds, cases
 from fugong.core.cases import CaseType, Move, Transitions
 from fugong.core.text import clean
 from fugong.enterprises.models import Enterprise
@@ -164,6 +164,27 @@ def batch_create(
     return batch
 
 
+def _bounded_move(*, amount, on, reason, comment) -> tuple[Decimal | None, date | None]:
+    """The limits of a move's values, checked before anything is written: a value the column cannot hold is refused."""
+    errors: dict[str, list[str]] = {}
+    digits = bounds.decimal_of_field(Referral._meta.get_field("approved_amount"))
+    checks = {
+        "amount": lambda: amount if amount is None else bounds.check_decimal(amount, **digits),
+        "on": lambda: on if on is None else bounds.check_date(on),
+        "reason": lambda: bounds.check_text(reason, max_length=300, multiline=True),
+        "comment": lambda: bounds.check_text(comment, max_length=bounds.TEXT_MAX, multiline=True),
+    }
+    checked = {}
+    for name, check in checks.items():
+        try:
+            checked[name] = check()
+        except ValidationError as e:
+            errors[name] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    return checked["amount"], checked["on"]
+
+
 def referral_move(
     *,
     actor: User | None,
@@ -175,7 +196,9 @@ def referral_move(
     comment: str = "",
     at: datetime | None = None,
 ) -> Referral:
-    """Makes one move of TRANSITIONS, or refuses it with a message naming the field; `actor=None` is the system."""
+    """Makes one move of TRANSITIONS, or refuses it with a message naming the field; `actor=None` is the system.
+    The values are checked against their columns first: nothing is written unless all of them fit."""
+    amount, on = _bounded_move(amount=amount, on=on, reason=reason, comment=comment)
     today = on or timezone.localdate()
 
     def apply(referral: Referral, _move) -> dict:

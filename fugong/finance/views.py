@@ -5,12 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
+from fugong.core import bounds
 from fugong.core.case_views import moves_view
 from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
@@ -144,6 +144,6 @@ def batch_export(request, pk):
 def referral_stats(request):
     if not access.can_see_referral_stats(request.user):
         raise Http404
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = bounds.date_param(request.GET.get("as_of"), "as_of") or timezone.localdate()
     stats = selectors.referral_stats(user=request.user, as_of=as_of)
     return render(request, "finance/stats.html", {"stats": stats, "as_of": as_of})

@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fugong import access
 from fugong.accounts.models import Department, Role, User
+from fugong.core.bounds import Filter, Id, Text
 from fugong.core.case_views import add_moves_endpoint
-from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, timeline_of
+from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, Pagination, timeline_of
 from fugong.problems import selectors, services
 from fugong.problems.models import Source
 
@@ -53,37 +54,37 @@ class ProblemDetailOut(ProblemOut):
 
 
 class ProblemFilterIn(Schema):
-    state: str = ""
-    category: str = ""
-    league: str = ""
-    department: str = ""
-    due: str = ""
-    escalated: str = ""
-    q: str = ""
+    state: Filter = ""
+    category: Filter = ""
+    league: Filter = ""
+    department: Filter = ""
+    due: Filter = ""
+    escalated: Filter = ""
+    q: Filter = ""
 
 
 class ProblemIn(Schema):
-    category: str
-    description: str
-    urgency: str = "normal"
-    credit_code: str | None = None
+    category: Text(20)
+    description: Text(multiline=True)
+    urgency: Text(8) = "normal"
+    credit_code: Text(40) | None = None
 
 
 class MoveIn(Schema):
-    action: str
-    comment: str = ""
-    department: str | None = None
-    handler: str | None = None
+    action: Text(20)
+    comment: Text(multiline=True) = ""
+    department: Text(100) | None = None
+    handler: Text(150) | None = None
 
 
 @router.get("", response=list[ProblemOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_problems(request, filters: Query[ProblemFilterIn]):
     return selectors.problem_list(user=request.auth, filters=selectors.ProblemFilters(**filters.dict()))
 
 
 @router.get("/{int:problem_id}", response={200: ProblemDetailOut, 404: Error})
-def get_problem(request, problem_id: int):
+def get_problem(request, problem_id: Id):
     return access.access_problem(request.auth, problem_id)
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from fugong import access
 from fugong.accounts.models import User
+from fugong.core import bounds
 from fugong.core.text import mask_phone
 from fugong.problems import data
 from fugong.problems.deadlines import add_working_days, working_days_between
@@ -49,12 +50,12 @@ def problem_list(*, user: User, filters: ProblemFilters | None = None, today: da
         qs = qs.filter(category=f.category)
     if f.league:
         qs = qs.filter(league_id=f.league)
-    if f.department.isdigit():
-        qs = qs.filter(department_id=int(f.department))
+    if f.department:
+        qs = qs.filter(department_id=bounds.id_param(f.department, "department"))
     if f.handler == "me":
         qs = qs.filter(handler=user)
-    elif f.handler.isdigit():
-        qs = qs.filter(handler_id=int(f.handler))
+    elif f.handler:
+        qs = qs.filter(handler_id=bounds.id_param(f.handler, "handler"))
     if f.due == "overdue":
         qs = qs.filter(state__in=OPEN_STATES, due_on__lt=today)
     elif f.due == "soon":

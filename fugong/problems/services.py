@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from fugong import access
 from fugong.accounts.models import Department, Role, User
 from fugong.areas.models import Area
-from fugong.core import cases
+from fugong.core import bounds, cases
 from fugong.core.cases import CaseType, Move, Transitions
 from fugong.enterprises.models import Enterprise
 from fugong.problems import data
@@ -183,6 +183,8 @@ def problem_raise(
         errors["description"] = [_("Describe the problem.")]
     elif len(description) > 2000:
         errors["description"] = [_("At most 2,000 characters.")]
+    elif refused := bounds.text_problem(description, max_length=bounds.TEXT_MAX, multiline=True):
+        errors["description"] = [refused]
     if actor is not None and not access.can_raise_problem_for(actor, enterprise):
         errors["enterprise"] = [_("You cannot raise a problem for this enterprise.")]
     if errors:
@@ -226,6 +228,8 @@ def problem_move(
     at: datetime | None = None,
 ) -> Problem:
     """Makes one move of TRANSITIONS, or refuses it with a message saying why; `actor=None` is the system."""
+    if problem_text := bounds.text_problem(comment, max_length=bounds.TEXT_MAX, multiline=True):
+        raise ValidationError({"comment": [problem_text]})
     today = on or timezone.localdate()
     comment = cases.text(comment)
     notify: list[User] = []

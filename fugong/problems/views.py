@@ -6,13 +6,13 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from fugong import access
 from fugong.accounts.models import Department
+from fugong.core import bounds
 from fugong.core.case_views import moves_view
 from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
@@ -57,9 +57,9 @@ def problem_queue(request):
 
 def _report_of(request):
     report_id = request.GET.get("report") or request.POST.get("report")
-    if not (report_id and str(report_id).isdigit()):
+    if not report_id:
         return None
-    return access.access_daily_report(request.user, int(report_id))
+    return access.access_daily_report(request.user, bounds.id_param(report_id, "report") or 0)
 
 
 @login_required
@@ -185,6 +185,6 @@ def problem_export(request):
 def problem_stats(request):
     if not access.can_see_problem_stats(request.user):
         raise Http404
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = bounds.date_param(request.GET.get("as_of"), "as_of") or timezone.localdate()
     stats = selectors.problem_stats(user=request.user, as_of=as_of)
     return render(request, "problems/stats.html", {"stats": stats, "as_of": as_of})
