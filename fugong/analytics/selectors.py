@@ -88,7 +88,7 @@ def check_scope(*, user: User, scope: Scope) -> None:
     for code in (scope.league, scope.county):
         if code and not areas.filter(code=code).exists():
             raise Http404
-    if scope.park and not access.visible_parks(user).filter(pk=bounds.id_param(scope.park, "park")).exists():
+    if scope.park and not access.visible_parks(user).filter(pk=bounds.id_param(scope.park, "park") or 0).exists():
         raise Http404
 
 

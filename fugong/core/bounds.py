@@ -84,7 +84,7 @@ class TextValidator:
     """The Django form and model validator for the same rule as check_text."""
 
     def __init__(self, max_length: int, *, multiline: bool = False, name: bool = False):
-        self.limits = {"max_length": max_length, "multiline": multiline, "name": name}
+        self.limits: dict[str, Any] = {"max_length": max_length, "multiline": multiline, "name": name}
 
     def __call__(self, value):
         check_text(value, **self.limits)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -174,7 +175,7 @@ def _bounded_move(*, amount, on, reason, comment) -> tuple[Decimal | None, date 
         "reason": lambda: bounds.check_text(reason, max_length=300, multiline=True),
         "comment": lambda: bounds.check_text(comment, max_length=bounds.TEXT_MAX, multiline=True),
     }
-    checked = {}
+    checked: dict[str, Any] = {}
     for name, check in checks.items():
         try:
             checked[name] = check()

@@ -51,7 +51,7 @@ def problem_list(*, user: User, filters: ProblemFilters | None = None, today: da
     if f.league:
         qs = qs.filter(league_id=f.league)
     if f.department:
-        qs = qs.filter(department_id=bounds.id_param(f.department, "department"))
+        qs = qs.filter(department_id=bounds.id_param(f.department, "department") or 0)
     if f.handler == "me":
         qs = qs.filter(handler=user)
     elif f.handler:
