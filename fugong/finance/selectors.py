@@ -1,6 +1,5 @@
 """Reads of financing needs and referrals; every one starts from the access module."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,12 +20,6 @@ class ReferralFilters:
     league: str = ""
     batch: str = ""
     q: str = ""
-
-    def __post_init__(self):
-        # The batch is a primary key: anything else ("abc", "٣", twenty digits) names no batch, and must not
-        # reach int() or the page's link to the batch.
-        if not re.fullmatch(r"[0-9]{1,12}", self.batch):
-            self.batch = ""
 
     @classmethod
     def from_query(cls, params) -> "ReferralFilters":

@@ -35,7 +35,7 @@ INDUSTRIES = ["31", "06", "44"]
 def fleet(db):
     park = Park.objects.create(name="测试园区", league_id="150200", county_id="150203")
     daily = [
-        make_enterprise(county=COUNTIES[n % 4], employees=10 + n * 7, normal_output=Decimal(100 + 37 * n) / 3,
+        make_enterprise(county=COUNTIES[n % 4], employees=10 + n * 7, normal_output=round(Decimal(100 + 37 * n) / 3, 2),
                         industry=INDUSTRIES[n % 3])
         for n in range(6)
     ]  # fmt: skip

@@ -168,7 +168,7 @@ def test_the_bank_takes_a_referral_through_its_states(api, users, referrals):
     ("body", "field", "message"),
     [
         ({"action": "approve"}, "amount", "Give the amount"),
-        ({"action": "approve", "amount": "-5"}, "amount", "Give the amount"),
+        ({"action": "approve", "amount": "-5"}, "amount", "Enter a number from 0"),
         ({"action": "decline"}, "reason", "reason for declining"),
         ({"action": "decline", "reason": "   "}, "reason", "reason for declining"),
         ({"action": "disburse", "amount": "5"}, "action", "not possible while the referral is Referred"),
@@ -179,7 +179,8 @@ def test_a_refused_move_is_400_naming_the_field_and_changes_nothing(api, users, 
     referral = referrals["mine"]
     response = api(users[Role.BANK], "post", f"/api/v1/referrals/{referral.pk}/moves", body)
     assert response.status_code == 400
-    assert message in " ".join(response.json()["error"][field])
+    said = response.json()["error"][field]  # a list from the move service, one message from the schema's bounds
+    assert message in (said if isinstance(said, str) else " ".join(said))
     referral.refresh_from_db()
     assert referral.state == State.REFERRED and ReferralEvent.objects.filter(referral=referral).count() == 1
 

@@ -64,10 +64,11 @@ def test_the_list_filters_and_swaps_its_table_for_htmx(client, users, baotou_ent
     partial = client.get("/finance/?q=稀土", HTTP_HX_REQUEST="true")
     assert partial.templates[0].name == "finance/_table.html"
     assert "<html" not in partial.text and partial.text.count('data-testid="referral-row"') == 1
-    # Nonsense in the filters is no error: it filters nothing out or finds nothing.
-    for query in ("state=%00", "batch=abc", "batch=%D9%A3", "batch=" + "9" * 30, "league=999999", "page=-1",
-                  "q=" + "x" * 500):  # fmt: skip
+    # A value that names nothing finds nothing; a malformed one is refused with 400 (naming the parameter).
+    for query in ("league=999999", "page=-1", "state=nonsense", "q=" + "x" * 500):
         assert client.get(f"/finance/?{query}").status_code == 200, query
+    for query in ("state=%00", "batch=abc", "batch=%D9%A3", "batch=" + "9" * 30):
+        assert client.get(f"/finance/?{query}").status_code == 400, query
 
 
 def test_pages_out_of_scope_are_404(client, users, baotou_enterprise, ordos_enterprise):
@@ -115,7 +116,7 @@ def test_a_move_on_the_page_says_why_it_is_refused(client, users, baotou_enterpr
     referral.refresh_from_db()
     assert referral.state == State.REFERRED
     response = client.post(url, {"action": "approve", "amount": "120"}, follow=True)
-    assert "Saved." in response.text
+    assert "The referral is now: Approved." in response.text
     referral.refresh_from_db()
     assert (referral.state, referral.approved_amount) == (State.APPROVED, Decimal(120))
     assert list(referral.events.values_list("action", "actor__username")) == [

@@ -58,7 +58,8 @@ def test_an_enterprise_raises_a_handler_resolves_and_the_enterprise_confirms(wat
     expect(hpage.get_by_test_id("problem-row")).to_have_count(1)
     screenshot(hpage, "problems-queue", size)
     hpage.get_by_test_id("problem-link").click()
-    expect(hpage.get_by_test_id("contact")).to_contain_text("139****1234")  # outside the league: masked
+    # The handler is the one who calls about the problem: the phone in full, though outside the league.
+    expect(hpage.get_by_test_id("contact")).to_contain_text("13947201234")
     hpage.get_by_test_id("move-accept").click()
     expect(hpage.get_by_test_id("state")).to_have_attribute("data-state", "accepted")
     hpage.get_by_test_id("comment-resolve").fill("已协调办理重点物资运输通行证")
