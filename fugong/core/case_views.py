@@ -55,7 +55,11 @@ def add_moves_endpoint(router, kind: CaseType, *, name: str, move_in, case_out, 
     400 naming the field (the API's ValidationError handler)."""
 
     @router.post(
-        "/{int:case_id}/moves", response={200: case_out, 400: Error, 404: Error}, url_name=name, operation_id=name
+        "/{int:case_id}/moves",
+        response={200: case_out, 400: Error, 404: Error},
+        url_name=name,
+        operation_id=name,
+        summary=name.replace("_", " ").capitalize(),
     )
     def endpoint(request, case_id: int, payload: move_in):
         case = _gated(request.auth, case_id, kind)
