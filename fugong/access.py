@@ -289,15 +289,11 @@ def visible_problems(user: User) -> QuerySet[Problem]:
 
 
 def access_problem(user: User, pk: int) -> Problem:
-    problem = (
+    return _first_or_404(
         visible_problems(user)
         .select_related("enterprise", "enterprise__industry", "league", "county", "department", "handler")
         .filter(pk=pk)
-        .first()
     )
-    if problem is None:
-        raise Http404
-    return problem
 
 
 def can_raise_problem_for(user: User, enterprise: Enterprise) -> bool:
@@ -352,15 +348,11 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
 
 
 def access_referral(user: User, pk: int) -> Referral:
-    referral = (
+    return _first_or_404(
         visible_referrals(user)
         .select_related("enterprise", "enterprise__industry", "league", "county", "batch", "bank", "need")
         .filter(pk=pk)
-        .first()
     )
-    if referral is None:
-        raise Http404
-    return referral
 
 
 def visible_financing_needs(user: User) -> QuerySet[FinancingNeed]:

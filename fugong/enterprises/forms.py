@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong import access
+from fugong.accounts.models import User
 from fugong.areas.models import Area, Park
 from fugong.enterprises.models import Enterprise, Industry, SizeClass, Tag
 
@@ -86,3 +87,28 @@ class KeyProjectForm(BootstrapMixin, forms.Form):
         if owner is None:
             raise forms.ValidationError(_("No enterprise with this credit code in your area."))
         return owner
+
+
+class ForEnterpriseForm(forms.Form):
+    """A case raised for an enterprise (a problem, a financing need): an enterprise's user raises it for itself;
+    an official names the enterprise by its credit code, within their area."""
+
+    credit_code = forms.CharField(
+        label=_("Enterprise credit code"), max_length=18, widget=forms.TextInput({"class": "form-control"})
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if access.own_enterprise(user) is not None:
+            del self.fields["credit_code"]
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        enterprise = access.visible_enterprises(self.user).filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this credit code in your area."))
+        return enterprise
+
+    def enterprise(self):
+        return access.own_enterprise(self.user) or self.cleaned_data["credit_code"]

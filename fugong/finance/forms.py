@@ -3,16 +3,15 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong import access
-from fugong.accounts.models import Bank, User
+from fugong.accounts.models import Bank
+from fugong.enterprises.forms import ForEnterpriseForm
 from fugong.finance.models import Target, Urgency
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
 
-class NeedForm(forms.Form):
-    credit_code = forms.CharField(label=_("Enterprise credit code"), max_length=18, widget=forms.TextInput(TEXT))
+class NeedForm(ForEnterpriseForm):
     amount = forms.DecimalField(
         label=_("Amount (10k yuan)"), min_value=0, max_digits=12, decimal_places=2, widget=forms.NumberInput(TEXT)
     )
@@ -24,22 +23,6 @@ class NeedForm(forms.Form):
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if access.own_enterprise(user) is not None:
-            del self.fields["credit_code"]
-
-    def clean_credit_code(self):
-        code = self.cleaned_data["credit_code"].strip().upper()
-        enterprise = access.visible_enterprises(self.user).filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code in your area."))
-        return enterprise
-
-    def enterprise(self):
-        return access.own_enterprise(self.user) or self.cleaned_data["credit_code"]
 
 
 class BatchForm(forms.Form):

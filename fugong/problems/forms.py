@@ -1,16 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong import access
 from fugong.accounts.models import Department, Role, User
+from fugong.enterprises.forms import ForEnterpriseForm
 from fugong.problems.models import Category, Urgency
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
 
-class ProblemForm(forms.Form):
-    credit_code = forms.CharField(label=_("Enterprise credit code"), max_length=18, widget=forms.TextInput(TEXT))
+class ProblemForm(ForEnterpriseForm):
     # Starts on "choose", not on the first category: a default nobody chose would route the problem wrongly.
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("Please choose"))] + Category.choices, widget=forms.Select(SELECT)
@@ -24,22 +23,6 @@ class ProblemForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput({**TEXT, "accept": ".png,.jpg,.jpeg,.gif,.webp,.pdf,.xlsx,.xls"}),
     )
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if access.own_enterprise(user) is not None:
-            del self.fields["credit_code"]
-
-    def clean_credit_code(self):
-        code = self.cleaned_data["credit_code"].strip().upper()
-        enterprise = access.visible_enterprises(self.user).filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code in your area."))
-        return enterprise
-
-    def enterprise(self):
-        return access.own_enterprise(self.user) or self.cleaned_data["credit_code"]
 
 
 class MoveForm(forms.Form):
