@@ -58,4 +58,6 @@ def personas(enterprise: Enterprise) -> dict:
         Role.ENTERPRISE: make_user("frank_enterprise", Role.ENTERPRISE, enterprise=enterprise),
         Role.PROVIDER: make_user("grace_provider", Role.PROVIDER),
         Role.BANK: make_user("heidi_bank", Role.BANK, bank=Bank.objects.get_or_create(name="中国银行内蒙古分行")[0]),
+        Role.GUARANTOR: make_user("ivan_guarantor", Role.GUARANTOR),
+        Role.PLATFORM: make_user("judy_platform", Role.PLATFORM),
     }

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     PROVIDER = "provider", _("Provider")
     BANK = "bank", _("Bank")
+    GUARANTOR = "guarantor", _("Guarantee institution")
+    PLATFORM = "platform", _("Platform account")
 
 
 OFFICIAL_ROLES = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
@@ -94,7 +96,8 @@ class User(AbstractUser):
                     | models.Q(role="workgroup", work_group__isnull=False)
                     | models.Q(role="handler", department__isnull=False)
                     | models.Q(role="enterprise", enterprise__isnull=False)
-                    | models.Q(role="provider")
+                    # Providers, guarantee institutions and platforms are bound by their own app's membership table.
+                    | models.Q(role__in=["provider", "guarantor", "platform"])
                     | models.Q(role="bank", bank__isnull=False)
                 ),
             )
