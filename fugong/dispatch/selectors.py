@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from fugong import access
 from fugong.accounts.models import User
-from fugong.areas.models import Area, Park
+from fugong.areas.models import Area
 from fugong.dispatch import duties
 from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport, week_start
 from fugong.enterprises.filters import RegistryFilters
@@ -151,7 +151,7 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
     due = due_enterprises(user=user, period_type=period_type, league=league, county=county)
     groups = list(
         due.order_by()
-        .values("league_id", "county_id", "park_id")
+        .values("league_id", "county_id", "park_id", "park__name")
         .annotate(
             due=Count("pk"),
             filed=Count("pk", filter=Q(_report_for(period_type, period))),
@@ -228,7 +228,7 @@ def _by_park(groups: list[dict]) -> list[Counts]:
         row = totals.setdefault(g["park_id"], {"due": 0, "filed": 0, "filed_late": 0})
         for name in row:
             row[name] += g[name]
-    names = dict(Park.objects.filter(pk__in=[pk for pk in totals if pk is not None]).values_list("pk", "name"))
+    names = {g["park_id"]: g["park__name"] for g in groups}
     parks = sorted((names[pk], pk) for pk in totals if pk is not None)
     out = [Counts.of(code=str(pk), name=name, **totals[pk]) for name, pk in parks]
     if None in totals:
