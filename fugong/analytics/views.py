@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -195,5 +196,5 @@ def brief(request):
 
 def docx_response(written: briefs.Brief) -> HttpResponse:
     response = HttpResponse(brief_docx(written), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="brief-{written.as_of.isoformat()}.docx"'
+    response["Content-Disposition"] = content_disposition_header(True, written.file_name)
     return response

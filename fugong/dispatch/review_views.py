@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fugong import access
+from fugong.areas import naming
 from fugong.areas.models import Area
 from fugong.core import bounds
 from fugong.core.chosen import follows_choice
@@ -98,7 +99,11 @@ def _missing_xlsx(request, query: PeriodQuery, enterprises) -> FileResponse:
         "period": query.period.isoformat(),
     }
     content = write_xlsx(MISSING_COLUMNS, rows, title=_("Missing reports"), subtitle=subtitle)
-    return xlsx_response(content, f"missing-{query.period_type}-{query.period.isoformat()}.xlsx")
+    what = "未填报企业" if query.period_type == PeriodType.DAILY else "周报未填报企业"
+    name = naming.export_name(
+        user=request.user, league=query.league, county=query.county, what=what, day=query.period, ext="xlsx"
+    )
+    return xlsx_response(content, name)
 
 
 @login_required

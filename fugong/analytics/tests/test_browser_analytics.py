@@ -109,7 +109,7 @@ def test_the_brief_downloads_as_a_docx_with_the_same_sentence(watched, live_pict
     with page.expect_download() as download:
         page.get_by_test_id("brief-docx").click()
     document = Document(download.value.path())
-    assert document.paragraphs[3].text == headline
+    assert document.paragraphs[4].text == headline
     copy = page.get_by_test_id("copy-brief")
     copy.click()
     expect(copy).to_have_text(copy.get_attribute("data-copied"))

@@ -177,3 +177,18 @@ def test_a_league_official_reads_it_by_park(client, scenario, users):
     # The region reads by league; parks are a league's breakdown.
     client.force_login(users[Role.REGION])
     assert 'data-testid="by-park"' not in client.get("/dispatch/completeness/", {"date": DAY.isoformat()}).text
+
+
+def test_the_missing_list_export_is_named_in_chinese_for_its_area(client, scenario, users):
+    from urllib.parse import quote
+
+    cases = [
+        (Role.LEAGUE, {}, "包头市_未填报企业_2020-02-20.xlsx"),
+        (Role.REGION, {}, "内蒙古自治区_未填报企业_2020-02-20.xlsx"),
+        (Role.REGION, {"league": "150700"}, "呼伦贝尔市_未填报企业_2020-02-20.xlsx"),
+        (Role.LEAGUE, {"period_type": "weekly", "date": MONDAY.isoformat()}, "包头市_周报未填报企业_2020-02-17.xlsx"),
+    ]
+    for role, extra, name in cases:
+        client.force_login(users[role])
+        response = client.get("/dispatch/completeness/", {"date": DAY.isoformat(), "format": "xlsx", **extra})
+        assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"], (role, extra)
