@@ -66,6 +66,19 @@ def _filters(user, scope: Scope) -> dict:
     }
 
 
+def _chart_text() -> dict:
+    """The words the charts put around a figure, in the page's language (full-width punctuation in Chinese)."""
+    units = {"pct": "%", "count": _("enterprises"), "people": _("people")}
+    return {
+        "tooltip": _("%(label)s: %(value)s"),
+        "legend": {
+            key: _("%(label)s (%(unit)s)") % {"label": selectors.FIGURE_LABELS[label](), "unit": units[unit]}
+            for key, label, unit, *_rest in selectors.FIGURES
+            if key in MAP_KPIS
+        },
+    }
+
+
 @login_required
 @follows_choice(day_param="as_of")
 def dashboard(request):
@@ -86,6 +99,7 @@ def dashboard(request):
         "chart_data": {
             **board.chart_data(),
             "links": {"league": "?" + _query(scope, as_of, league="__code__")},
+            "text": _chart_text(),
         },
         **_filters(request.user, scope),
     }

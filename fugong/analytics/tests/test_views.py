@@ -289,3 +289,17 @@ def test_a_league_brief_is_issued_by_the_league_and_numbered_from_the_first_day(
     assert selectors.brief_issue(DAY - timedelta(days=30)) is None
     page = client.get(f"/analytics/brief/?{AS_OF}").text
     assert "第20期" in page and "包头市工业和信息化局" in page
+
+
+def test_the_printed_dashboard_has_its_title_and_date_and_the_map_its_words(client, picture):
+    as_region(client, picture, Role.LEAGUE)
+    response = client.get(f"/analytics/?{AS_OF}")
+    html = response.text
+    header = html.split('data-testid="print-header"')[1].split("</div>")[0]
+    assert "工业企业复工复产情况 · 包头市 · 规模以上工业企业" in header and "截至2020年2月22日" in header
+    assert "d-print-block" in html.split('data-testid="print-header"')[0].rsplit("<div", 1)[1]
+    text = response.context["chart_data"]["text"]
+    assert text["tooltip"] == "%(label)s：%(value)s"
+    assert text["legend"]["resumption_rate"].endswith("（%）")
+    assert text["legend"]["production_resumed"].endswith("（户）")
+    assert text["legend"]["on_duty"].endswith("（人）")
