@@ -215,9 +215,7 @@ def reminder_send(
         )
         if recent is not None:
             return Reminded(reminder=recent, sent=False, channels=recent.channels)
-        reminder = Reminder.objects.create(
-            enterprise=enterprise, period_type=period_type, period=period, sent_by=actor
-        )
+        reminder = Reminder.objects.create(enterprise=enterprise, period_type=period_type, period=period, sent_by=actor)
     sms = sms or sms_sender()
     emails = _emails_of(enterprise)
     due_at = Deadline.for_type(period_type).due_at(period)

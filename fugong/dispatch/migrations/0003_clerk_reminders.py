@@ -6,29 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0002_deadlines'),
-        ('enterprises', '0002_industries_tags'),
+        ("dispatch", "0002_deadlines"),
+        ("enterprises", "0002_industries_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='reminder',
-            name='reminder_once',
+            model_name="reminder",
+            name="reminder_once",
         ),
         migrations.AddField(
-            model_name='reminder',
-            name='sent_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reminder",
+            name="sent_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='reminder',
-            index=models.Index(fields=['enterprise', 'period_type', 'period', '-sent_at'], name='reminder_latest'),
+            model_name="reminder",
+            index=models.Index(fields=["enterprise", "period_type", "period", "-sent_at"], name="reminder_latest"),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(condition=models.Q(('sent_by__isnull', True)), fields=('enterprise', 'period_type', 'period'), name='reminder_once'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("sent_by__isnull", True)),
+                fields=("enterprise", "period_type", "period"),
+                name="reminder_once",
+            ),
         ),
     ]

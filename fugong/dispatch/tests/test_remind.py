@@ -25,7 +25,7 @@ class RecordingSender:
 
 
 class FailingSender:
-    def send(self, phone: str, message: str) -> None:
+    def send(self, phone: str, message: str) -> None:  # noqa: ARG002 - the SmsSender protocol
         raise ConnectionError("gateway down")
 
 
