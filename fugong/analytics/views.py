@@ -210,5 +210,5 @@ def brief(request):
 
 def docx_response(written: briefs.Brief) -> HttpResponse:
     response = HttpResponse(brief_docx(written), content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, written.file_name)
+    response["Content-Disposition"] = content_disposition_header(True, written.file_name) or "attachment"
     return response
