@@ -248,6 +248,8 @@ TASKS = {
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "fugong@localhost")
 SMS_SENDER = env("SMS_SENDER", "fugong.dispatch.reminders.LoggingSmsSender")
+# The brief's issue numbers (第N期) count from this day (YYYY-MM-DD); empty: from the first daily report.
+BRIEF_FIRST_DAY = env("BRIEF_FIRST_DAY", "")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 1000

@@ -418,3 +418,18 @@ def can_call_about(user: User, enterprise: Enterprise, *, problem=None, referral
     if referral is not None and user.is_authenticated and user.role == Role.BANK:
         return referral.enterprise_id == enterprise.pk and can_see_referral(user, referral)
     return False
+
+
+# ---- daily ----
+
+
+def can_remind(user: User) -> bool:
+    """The completeness page's "remind": officials of an area (region, league, county), not work groups."""
+    return can_edit_registry(user)
+
+
+def access_remindable_enterprise(user: User, credit_code: str) -> Enterprise:
+    """The enterprise an official reminds of its missing report: only one their own scope holds, 404 otherwise."""
+    if not can_remind(user):
+        raise Http404
+    return _first_or_404(editable_enterprises(user).filter(credit_code=credit_code[:18]))

@@ -218,6 +218,20 @@ MATRIX.update(
     }
 )
 
+# ---- daily ----
+MATRIX.update(
+    {
+        # "Remind" on the missing list: officials whose scope holds the enterprise; work groups only read.
+        "dispatch:remind": Case(
+            lambda c, i: "/dispatch/completeness/remind/",
+            OFFICIALS,
+            method="post",
+            ok=302,
+            body=lambda c, i: {"credit_code": _enterprise(c, i).credit_code, "date": c["day"], "period_type": "daily"},
+        ),
+    }
+)
+
 
 def _problem(ctx, inside):
     return ctx["problem_in"] if inside else ctx["problem_out"]
@@ -325,6 +339,20 @@ MATRIX.update(
         "analytics:brief": Case(_figures("/analytics/brief/"), AREA_READERS),
         "api:get_figures": Case(_figures("/api/v1/figures"), AREA_READERS),
         "api:get_brief": Case(_figures("/api/v1/brief"), AREA_READERS),
+    }
+)
+
+# ---- daily ----
+MATRIX.update(
+    {
+        # "Remind" on the missing list: officials whose scope holds the enterprise; work groups only read.
+        "dispatch:remind": Case(
+            lambda c, i: "/dispatch/completeness/remind/",
+            OFFICIALS,
+            method="post",
+            ok=302,
+            body=lambda c, i: {"credit_code": _enterprise(c, i).credit_code, "date": c["day"], "period_type": "daily"},
+        ),
     }
 )
 

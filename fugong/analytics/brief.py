@@ -19,6 +19,7 @@ from fugong.accounts.models import User
 from fugong.analytics import selectors
 from fugong.analytics.figures import Figures, Scope, breakdown, change, figures
 from fugong.analytics.selectors import IN_SCOPE
+from fugong.areas import naming
 from fugong.areas.models import Area
 from fugong.dispatch.models import PeriodType
 from fugong.enterprises.models import Industry, Tag
@@ -86,10 +87,17 @@ class Brief:
     as_of: date
     area: str
     sections: list[Section] = field(default_factory=list)
+    issuer: str = ""  # the issuing body: 内蒙古自治区工业和信息化厅, 包头市工业和信息化局
+    issue: int | None = None  # the issue number (期号), counted from the emergency's first brief day
+    file_name: str = ""
 
     @property
     def date_line(self) -> str:
         return f"{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
+
+    @property
+    def issue_line(self) -> str:
+        return f"第{self.issue}期" if self.issue else ""
 
     @property
     def headline(self) -> str:
@@ -248,4 +256,12 @@ def brief(*, user: User, as_of: date, scope: Scope = IN_SCOPE) -> Brief:
     area = selectors.area_name(user=user, scope=scope)
     ctx = BriefContext(user=user, as_of=as_of, scope=scope, area=area, figures=now, previous=before)
     written = [s for _order, _key, function in list(_SECTIONS) if (s := function(ctx)) is not None]
-    return Brief(title=f"{area}工业企业复工复产工作简报", as_of=as_of, area=area, sections=written)
+    return Brief(
+        title=f"{area}工业企业复工复产工作简报",
+        as_of=as_of,
+        area=area,
+        sections=written,
+        issuer=naming.issuing_body(user),
+        issue=selectors.brief_issue(as_of),
+        file_name=selectors.export_name(user=user, scope=scope, what="复工复产简报", day=as_of, ext="docx"),
+    )

@@ -9,9 +9,10 @@ missing, and the font table carries the fallback it should choose (小标宋 -> 
 """
 
 import io
+from datetime import UTC, datetime
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -80,6 +81,18 @@ def _declare_fallbacks(document) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _core_properties(document, brief: Brief) -> None:
+    """The file's properties name the issuing body, not the library that wrote it."""
+    props = document.core_properties
+    props.title = brief.title
+    props.subject = brief.issue_line
+    props.author = props.last_modified_by = brief.issuer
+    props.comments = props.keywords = props.category = ""
+    # python-docx writes the time as UTC ("Z"); a stale template date would say 2013.
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
+    props.revision = 1
+
+
 def brief_docx(brief: Brief) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -89,10 +102,15 @@ def brief_docx(brief: Brief) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    document.core_properties.title = brief.title
+    _core_properties(document, brief)
 
     _paragraph(document, brief.title, font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, brief.date_line, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, brief.issue_line, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The issuing body on the left and the date on the right of one line, as a brief's header has them.
+    masthead = _paragraph(document, f"{brief.issuer}\t{brief.date_line}", font=BODY_FONT, size=BODY_SIZE)
+    masthead.paragraph_format.tab_stops.add_tab_stop(
+        section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT
+    )
     _paragraph(document, "", font=BODY_FONT, size=BODY_SIZE)
     for heading, text in brief.paragraphs:
         _paragraph(document, text, font=BODY_FONT, size=BODY_SIZE, indent=True, bold_prefix=heading)

@@ -9,11 +9,13 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from fugong import access
 from fugong.accounts.models import User
+from fugong.areas import naming
 from fugong.areas.models import Area
 from fugong.core import bounds
 from fugong.dispatch.models import (
@@ -94,26 +97,28 @@ def check_scope(*, user: User, scope: Scope) -> None:
 
 def area_name(*, user: User, scope: Scope, chinese: bool = True) -> str:
     """The area a figure is about, as a brief names it: 全区, a league, a county, a work group's leagues."""
-    code = scope.county or scope.league
-    if code:
-        area = Area.objects.get(code=code)
-        return area.name if chinese else area.display_name
-    group = access.scope_work_group(user)
-    if group is not None:
-        return f"{group.name}联系盟市" if chinese else group.name
-    own = access.scope_area(user)
-    if own is not None and own.level != Area.Level.REGION:
-        return own.name if chinese else own.display_name
-    return "全区" if chinese else _("Whole region")
+    return naming.area_name(user=user, league=scope.league, county=scope.county, chinese=chinese)
 
 
 def export_name(*, user: User, scope: Scope, what: str, day: date, ext: str) -> str:
     """A file name an office can file away: 包头市_已复产_2020-02-22.xlsx, in Chinese whatever the page's language."""
-    area = area_name(user=user, scope=scope, chinese=True)
-    if area == "全区":
-        area = Area.objects.filter(level=Area.Level.REGION).values_list("name", flat=True).first() or area
-    safe = "".join(c for c in f"{area}_{what}" if c not in '\\/:*?"<>|')
-    return f"{safe}_{day.isoformat()}.{ext}"
+    return naming.export_name(user=user, league=scope.league, county=scope.county, what=what, day=day, ext=ext)
+
+
+def brief_first_day() -> date | None:
+    """The emergency's first brief day: settings.BRIEF_FIRST_DAY, else the first day any report was filed for."""
+    configured = getattr(settings, "BRIEF_FIRST_DAY", None)
+    if configured:
+        return date.fromisoformat(str(configured))
+    return DailyReport.objects.aggregate(first=Min("date"))["first"]
+
+
+def brief_issue(as_of: date) -> int | None:
+    """The issue number (期号) of the brief of a day: one a day from the first brief day, None before it."""
+    first = brief_first_day()
+    if first is None or as_of < first:
+        return None
+    return (as_of - first).days + 1
 
 
 def scope_label(*, user: User, scope: Scope) -> str:

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from fugong import access
@@ -65,6 +66,19 @@ def _filters(user, scope: Scope) -> dict:
     }
 
 
+def _chart_text() -> dict:
+    """The words the charts put around a figure, in the page's language (full-width punctuation in Chinese)."""
+    units = {"pct": "%", "count": _("enterprises"), "people": _("people")}
+    return {
+        "tooltip": _("%(label)s: %(value)s"),
+        "legend": {
+            key: _("%(label)s (%(unit)s)") % {"label": selectors.FIGURE_LABELS[label](), "unit": units[unit]}
+            for key, label, unit, *_rest in selectors.FIGURES
+            if key in MAP_KPIS
+        },
+    }
+
+
 @login_required
 @follows_choice(day_param="as_of")
 def dashboard(request):
@@ -85,6 +99,7 @@ def dashboard(request):
         "chart_data": {
             **board.chart_data(),
             "links": {"league": "?" + _query(scope, as_of, league="__code__")},
+            "text": _chart_text(),
         },
         "panels": sections.panels(sections.DashboardContext(user=request.user, as_of=as_of, scope=scope)),
         **_filters(request.user, scope),
@@ -196,5 +211,5 @@ def brief(request):
 
 def docx_response(written: briefs.Brief) -> HttpResponse:
     response = HttpResponse(brief_docx(written), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="brief-{written.as_of.isoformat()}.docx"'
+    response["Content-Disposition"] = content_disposition_header(True, written.file_name) or "attachment"
     return response

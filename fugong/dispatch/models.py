@@ -265,18 +265,29 @@ class PeriodLockEvent(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder sent to one enterprise for one period; the unique key keeps a re-run from resending."""
+    """One reminder sent to one enterprise for one period.
+
+    The automatic one (sent_by empty) is unique per period, which keeps a re-run of the cron from
+    resending; an official's "remind" click is recorded with the official and may repeat, but not
+    within REMIND_AGAIN_AFTER (reminders.reminder_send).
+    """
 
     enterprise = models.ForeignKey("enterprises.Enterprise", models.CASCADE, related_name="+")
     period_type = models.CharField(max_length=8, choices=PeriodType.choices)
     period = models.DateField()
     channels = models.JSONField(default=list)
     sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "period_type", "period"], name="reminder_once"),
+            models.UniqueConstraint(
+                fields=["enterprise", "period_type", "period"],
+                condition=models.Q(sent_by__isnull=True),
+                name="reminder_once",
+            ),
         ]
+        indexes = [models.Index(fields=["enterprise", "period_type", "period", "-sent_at"], name="reminder_latest")]
 
     def __str__(self):
         return f"{self.enterprise_id} {self.period}"

@@ -3,6 +3,9 @@
 `dispatch_remind` (cron, just after each deadline) enqueues `tasks.send_reminders`, which calls
 `remind_missing`. Each enterprise is reminded once per period: a Reminder row is claimed before
 anything is sent, so a second run, or two running at once, send nothing twice.
+
+`reminder_send` is the official's "remind" on the completeness page: one enterprise, by the same
+channels, recorded with the official; a second click within REMIND_AGAIN_AFTER sends nothing.
 """
 
 import logging
@@ -13,6 +16,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -26,6 +30,8 @@ from fugong.enterprises.models import Enterprise
 
 logger = logging.getLogger(__name__)
 DEFAULT_SMS_SENDER = "fugong.dispatch.reminders.LoggingSmsSender"
+# Within this time of the last reminder for the same period, "remind" again does not send.
+REMIND_AGAIN_AFTER = timedelta(minutes=30)
 
 
 class SmsSender(Protocol):
@@ -164,3 +170,84 @@ def remind_missing(*, period_type: str, period: date, sms: SmsSender | None = No
         len(result.unreachable),
     )
     return result
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """The answer to one "remind": `sent` is False when a reminder went out a moment ago (or none could)."""
+
+    reminder: Reminder | None
+    sent: bool
+    channels: list[str] = field(default_factory=list)
+    already_filed: bool = False
+    unreachable: bool = False  # neither an e-mail address nor a phone on record
+    failed: bool = False  # the gateway refused
+
+
+def _emails_of(enterprise: Enterprise) -> list[str]:
+    users = User.objects.filter(enterprise=enterprise, role=Role.ENTERPRISE, is_active=True).exclude(email="")
+    return list(users.values_list("email", flat=True))
+
+
+def reminder_send(
+    *, actor: User, enterprise: Enterprise, period_type: str, period: date, sms: SmsSender | None = None
+) -> Reminded:
+    """Remind one enterprise of its missing report, now, on an official's request.
+
+    The claim is taken under a lock on the enterprise's row, so two clicks at once send one reminder;
+    a reminder for the same period within REMIND_AGAIN_AFTER (the automatic one included) is answered
+    instead of sending again. Nothing is sent for a report already filed.
+    """
+    if period_type not in PeriodType.values:
+        raise ValueError(f"unknown period type {period_type!r}")
+    period = week_start(period) if period_type == PeriodType.WEEKLY else period
+    due = Enterprise.objects.filter(pk=enterprise.pk)
+    if not unreported(due, period_type=period_type, period=period).exists():
+        return Reminded(reminder=None, sent=False, already_filed=True)
+    now = timezone.now()
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        recent = (
+            Reminder.objects.filter(enterprise=enterprise, period_type=period_type, period=period)
+            .filter(sent_at__gt=now - REMIND_AGAIN_AFTER)
+            .order_by("-sent_at")
+            .first()
+        )
+        if recent is not None:
+            return Reminded(reminder=recent, sent=False, channels=recent.channels)
+        reminder = Reminder.objects.create(enterprise=enterprise, period_type=period_type, period=period, sent_by=actor)
+    sms = sms or sms_sender()
+    emails = _emails_of(enterprise)
+    due_at = Deadline.for_type(period_type).due_at(period)
+    channels = []
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _message(enterprise, period_type, period, due_at)
+        try:
+            if emails:
+                send_mail(subject, body, None, emails)
+                channels.append("email")
+            if enterprise.contact_phone:
+                sms.send(enterprise.contact_phone, body)
+                channels.append("sms")
+        except Exception:
+            logger.exception("Reminder to enterprise %s for %s failed", enterprise.pk, period)
+            failed = True
+        else:
+            failed = False
+    if not channels:
+        reminder.delete()  # nothing went out: the next click tries again
+        return Reminded(reminder=None, sent=False, failed=failed, unreachable=not failed)
+    reminder.channels = channels
+    reminder.save(update_fields=["channels"])
+    return Reminded(reminder=reminder, sent=bool(channels), channels=channels)
+
+
+def last_reminded(*, enterprise_ids, period_type: str, period: date) -> dict[int, datetime]:
+    """The time of the latest reminder of each enterprise for the period, automatic or by an official."""
+    rows = (
+        Reminder.objects.filter(enterprise_id__in=list(enterprise_ids), period_type=period_type, period=period)
+        .exclude(channels=[])
+        .values("enterprise_id")
+        .annotate(last=Max("sent_at"))
+    )
+    return {r["enterprise_id"]: r["last"] for r in rows}

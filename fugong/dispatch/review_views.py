@@ -1,7 +1,7 @@
 """Completeness of a period, and the league's review and lock (DESIGN.md, dispatch semantics)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fugong import access
+from fugong.areas import naming
 from fugong.areas.models import Area
 from fugong.core import bounds
 from fugong.core.chosen import follows_choice
 from fugong.core.excel import Column, write_xlsx, xlsx_response
 from fugong.core.text import mask_phone
-from fugong.dispatch import selectors, services
+from fugong.dispatch import reminders, selectors, services
 from fugong.dispatch.models import Deadline, PeriodLock, PeriodLockEvent, PeriodType
 from fugong.dispatch.reminders import last_closed_period
 from fugong.enterprises.filters import query_text
@@ -66,15 +67,17 @@ def _period_query(data, *, league: str | None = None) -> PeriodQuery:
 class MissingRow:
     enterprise: object
     phone: str
+    reminded_at: datetime | None = None
 
 
-def _missing_rows(user, enterprises) -> list[MissingRow]:
+def _missing_rows(user, enterprises, reminded: dict | None = None) -> list[MissingRow]:
     visible: dict[str, bool] = {}
     rows = []
     for e in enterprises:
         if e.league_id not in visible:
             visible[e.league_id] = access.can_see_phones_in_league(user, e.league_id)
-        rows.append(MissingRow(e, e.contact_phone if visible[e.league_id] else mask_phone(e.contact_phone)))
+        phone = e.contact_phone if visible[e.league_id] else mask_phone(e.contact_phone)
+        rows.append(MissingRow(e, phone, (reminded or {}).get(e.pk)))
     return rows
 
 
@@ -96,7 +99,11 @@ def _missing_xlsx(request, query: PeriodQuery, enterprises) -> FileResponse:
         "period": query.period.isoformat(),
     }
     content = write_xlsx(MISSING_COLUMNS, rows, title=_("Missing reports"), subtitle=subtitle)
-    return xlsx_response(content, f"missing-{query.period_type}-{query.period.isoformat()}.xlsx")
+    what = "未填报企业" if query.period_type == PeriodType.DAILY else "周报未填报企业"
+    name = naming.export_name(
+        user=request.user, league=query.league, county=query.county, what=what, day=query.period, ext="xlsx"
+    )
+    return xlsx_response(content, name)
 
 
 @login_required
@@ -129,7 +136,14 @@ def completeness(request):
         "can_file": access.can_edit_registry(user) and query.period_type == PeriodType.DAILY,
         "figures": selectors.completeness(period=query.period, **scope),
         "page": page,
-        "rows": _missing_rows(user, page),
+        "rows": _missing_rows(
+            user,
+            page,
+            reminders.last_reminded(
+                enterprise_ids=[e.pk for e in page], period_type=query.period_type, period=query.period
+            ),
+        ),
+        "can_remind": access.can_remind(user),
         "series": selectors.reporting_rate_series(
             start=query.period - step * (SERIES_POINTS - 1), end=query.period, **scope
         ),
@@ -138,6 +152,32 @@ def completeness(request):
         "period_types": PeriodType.choices,
     }
     return render(request, "dispatch/completeness.html", context)
+
+
+@login_required
+@require_POST
+def remind(request):
+    """The missing list's "remind": one enterprise, by SMS and e-mail, back to the same place on the page."""
+    enterprise = access.access_remindable_enterprise(request.user, request.POST.get("credit_code", ""))
+    query = _period_query(request.POST)
+    result = reminders.reminder_send(
+        actor=request.user, enterprise=enterprise, period_type=query.period_type, period=query.period
+    )
+    args = {"name": enterprise.name, "period": query.period.isoformat()}
+    if result.already_filed:
+        messages.info(request, _("%(name)s has filed its report for %(period)s; no reminder was sent.") % args)
+    elif result.unreachable:
+        messages.error(request, _("%(name)s has no phone or e-mail on record; no reminder was sent.") % args)
+    elif result.failed:
+        messages.error(request, _("The reminder to %(name)s could not be sent; try again later.") % args)
+    elif not result.sent and result.reminder is not None:
+        at = timezone.localtime(result.reminder.sent_at).strftime("%H:%M")
+        messages.info(request, _("%(name)s was reminded at %(at)s; no second reminder was sent.") % {**args, "at": at})
+    else:
+        messages.success(request, _("Reminder sent to %(name)s.") % args)
+    extra = {"page": page} if (page := bounds.id_param(request.POST.get("page"), "page")) else {}
+    url = reverse("dispatch:completeness")
+    return redirect(f"{url}?{query.as_query(**extra)}#missing-{enterprise.credit_code}")
 
 
 # --- Review and lock -------------------------------------------------------------------------

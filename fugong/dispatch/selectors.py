@@ -101,6 +101,8 @@ class Completeness:
     by_league: list[Counts]
     projects: Counts | None = None
     by_county: list[Counts] = field(default_factory=list)
+    # The parks of the due enterprises, then those in no park (code ""), for a league or county official.
+    by_park: list[Counts] = field(default_factory=list)
     # Of the enterprises due, how many are above-scale: the dashboard's headline counts only those.
     above_scale_due: int = 0
 
@@ -149,7 +151,7 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
     due = due_enterprises(user=user, period_type=period_type, league=league, county=county)
     groups = list(
         due.order_by()
-        .values("league_id", "county_id")
+        .values("league_id", "county_id", "park_id", "park__name")
         .annotate(
             due=Count("pk"),
             filed=Count("pk", filter=Q(_report_for(period_type, period))),
@@ -191,6 +193,7 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
                 Counts.of(code=a.code, name=a.display_name, separately_listed=a.separately_listed, **counts)
             )
     by_county.sort(key=lambda c: c.code)
+    by_park = _by_park(groups)
     overall = {name: sum(g[name] for g in groups) for name in ("due", "filed", "filed_late")}
     projects = None
     if period_type == "weekly":
@@ -209,6 +212,7 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
         period_type=period_type,
         period=period,
         by_county=by_county,
+        by_park=by_park,
         above_scale_due=sum(g["above_scale"] for g in groups),
         missing=overall["due"] - overall["filed"],
         rate=reporting_rate(overall["filed"], overall["due"]),
@@ -216,6 +220,20 @@ def completeness(*, user: User, period_type: str, period: date, league: str = ""
         projects=projects,
         **overall,
     )
+
+
+def _by_park(groups: list[dict]) -> list[Counts]:
+    totals: dict[int | None, dict] = {}
+    for g in groups:
+        row = totals.setdefault(g["park_id"], {"due": 0, "filed": 0, "filed_late": 0})
+        for name in row:
+            row[name] += g[name]
+    names = {g["park_id"]: g["park__name"] for g in groups}
+    parks = sorted((names[pk], pk) for pk in totals if pk is not None)
+    out = [Counts.of(code=str(pk), name=name, **totals[pk]) for name, pk in parks]
+    if None in totals:
+        out.append(Counts.of(code="", name=str(_("Not in a park")), **totals[None]))
+    return out
 
 
 def missing_enterprises(

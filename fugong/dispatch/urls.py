@@ -18,6 +18,7 @@ urlpatterns = [
     path("excel/<uuid:batch_id>/", excel_views.report_preview, name="excel_preview"),
     # Completeness, review and lock.
     path("completeness/", review_views.completeness, name="completeness"),
+    path("completeness/remind/", review_views.remind, name="remind"),
     path("review/", review_views.review, name="review"),
     path("review/lock/", review_views.lock, name="lock"),
     path("review/unlock/", review_views.unlock, name="unlock"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -313,30 +313,39 @@ def _overdue(day: date) -> bool:
     return timezone.now() > Deadline.for_type(PeriodType.DAILY).due_at(day)
 
 
-@login_required
-@follows_choice(day_param="date")
-def grid(request):
-    if not access.can_edit_registry(request.user):
-        raise Http404
+# The grid's own parameters: a save without JavaScript comes back to the same date, filters, search and page.
+GRID_PARAMS = ("date", "league", "county", "q", "missing", "page")
+
+
+def _grid_back(data) -> QueryDict:
+    back = QueryDict(mutable=True)
+    for name in GRID_PARAMS:
+        value = data.get(name, "")
+        if value:
+            back[name] = value[:60]
+    return back
+
+
+def _grid_context(request, params) -> dict:
     today = timezone.localdate()
-    day = min(_day(request.GET.get("date"), today), today)
-    league, county = query_text(request.GET, "league"), query_text(request.GET, "county")
+    day = min(_day(params.get("date"), today), today)
+    league, county = query_text(params, "league"), query_text(params, "county")
     due = selectors.due_enterprises(user=request.user, period_type=PeriodType.DAILY, league=league, county=county)
     # The clerk's loop: only those still missing for the day, or one found by name, pinyin or credit code.
-    search, missing_only = request.GET.get("q", "").strip()[:60], request.GET.get("missing") == "1"
+    search, missing_only = params.get("q", "").strip()[:60], params.get("missing") == "1"
     if search:
         due = due.filter(search_q(search))
     if missing_only:
         due = selectors.unreported(due, period_type=PeriodType.DAILY, period=day)
     page = Paginator(due.select_related("county").order_by("county_id", "name", "pk"), GRID_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        params.get("page")
     )
     enterprises = list(page)
     reports = _grid_reports(enterprises, day)
     deadline = Deadline.for_type(PeriodType.DAILY).due_at(day)
     overdue = timezone.now() > deadline
     areas = access.visible_areas(request.user)
-    context = {
+    return {
         "day": day,
         "today": today,
         "league": league,
@@ -349,9 +358,17 @@ def grid(request):
         "leagues": areas.filter(level="league"),
         "counties": areas.filter(level="county"),
         "status_choices": Status.choices,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode() if params is request.GET else params.urlencode(),
+        "back": _grid_back(params).urlencode(),
     }
-    return render(request, "dispatch/grid.html", context)
+
+
+@login_required
+@follows_choice(day_param="date")
+def grid(request):
+    if not access.can_edit_registry(request.user):
+        raise Http404
+    return render(request, "dispatch/grid.html", _grid_context(request, request.GET))
 
 
 def _refused_row(request, enterprise: Enterprise, period: date, form, outcome) -> GridRow:
@@ -405,7 +422,30 @@ def grid_row(request, credit_code, day):
         row.warnings, row.result = outcome.warnings, outcome.result
     else:
         row = _refused_row(request, enterprise, period, form, outcome)
-    return render(request, "dispatch/_grid_row.html", {"row": row, "status_choices": Status.choices})
+    back = _grid_back(QueryDict(request.POST.get("back", "")))
+    # Only the row's own form sends "back" (htmx leaves it out: hx-params on the row).
+    if "back" in request.POST and not request.headers.get("HX-Request"):
+        return _grid_saved_without_js(request, enterprise, row, back)
+    context = {"row": row, "status_choices": Status.choices, "back": back.urlencode()}
+    return render(request, "dispatch/_grid_row.html", context)
+
+
+def _grid_saved_without_js(request, enterprise: Enterprise, row: GridRow, back: QueryDict):
+    """A row saved by its own form, without JavaScript: back to the same page of the grid, at that row.
+
+    Saved, it redirects there; refused, the grid is shown at once with the row as typed and its errors.
+    """
+    if row.result not in ("refused", "conflict"):
+        messages.success(request, _("Saved: %(name)s.") % {"name": enterprise.name})
+        return redirect(f"{reverse('dispatch:grid')}?{back.urlencode()}#row-{enterprise.credit_code}")
+    context = _grid_context(request, back)
+    rows = context["rows"]
+    at = next((i for i, r in enumerate(rows) if r.enterprise.pk == enterprise.pk), None)
+    if at is None:
+        rows.insert(0, row)
+    else:
+        rows[at] = row
+    return render(request, "dispatch/grid.html", context, status=400)
 
 
 # A report and its versions ---------------------------------------------------------------------

@@ -66,18 +66,27 @@
         tooltip: {
           trigger: "item",
           formatter: function (p) {
-            return escape(p.data ? p.data.label : p.name) + "<br>" + escape(label) + ": " + shown(key, p.data ? p.data.value : null);
+            var value = shown(key, p.data ? p.data.value : null);
+            // "label: value" in the page's language: "复产率：65.0%" in Chinese.
+            return escape(p.data ? p.data.label : p.name) + "<br>" +
+              escape(data.text.tooltip.replace("%(label)s", label).replace("%(value)s", value));
           }
         },
         visualMap: {
           min: values.length ? Math.floor(Math.min.apply(null, values)) : 0,
           max: values.length ? Math.ceil(Math.max.apply(null, values)) : 1,
           left: 0, bottom: 0, calculable: true, itemHeight: 90,
+          // The legend names its measure and unit ("复产率（%）") above the scale.
+          text: [data.text.legend[key] || label, ""], textGap: 6,
+          formatter: function (v) { return shown(key, RATES.indexOf(key) >= 0 ? v : Math.round(v)); },
           inRange: { color: ["#fbe3e3", "#f7c46c", "#2fb344"] }
         },
         series: [{
           type: "map", map: "内蒙古", data: points, selectedMode: false,
-          label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return p.data ? p.data.label : p.name; } } }
+          // Each league is named on the map; the names of the smaller ones shrink on a phone.
+          label: { show: true, fontSize: mapElement.clientWidth < 500 ? 9 : 11, color: "#1d273b",
+            formatter: function (p) { return p.data ? p.data.label : p.name; } },
+          emphasis: { label: { show: true, fontWeight: "bold", formatter: function (p) { return p.data ? p.data.label : p.name; } } }
         }]
       }, true);
     };

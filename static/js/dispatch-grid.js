@@ -60,6 +60,8 @@
     var button = event.target.closest ? event.target.closest("[data-grid-save]") : null;
     var row = rowOf(button);
     if (row) {
+      // The button submits the row's own form when there is no JavaScript; here htmx saves the row in place.
+      event.preventDefault();
       save(row);
     }
   });

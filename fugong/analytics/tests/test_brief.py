@@ -105,7 +105,10 @@ def test_the_built_demo_prints_the_seed_headline(db, client):
 
     demo.build()
     region = User.objects.get(username="region")
-    assert brief.brief(user=region, as_of=date(2020, 2, 22)).headline.startswith(SEED_HEADLINE)
+    written = brief.brief(user=region, as_of=date(2020, 2, 22))
+    assert written.headline.startswith(SEED_HEADLINE)
+    # The demo's reports begin on 2020-02-03: the brief of the 22nd is the twentieth issue.
+    assert (written.issue_line, written.issuer) == ("第20期", "内蒙古自治区工业和信息化厅")
     client.force_login(region)
     got = client.get("/api/v1/figures?as_of=2020-02-22").json()
     assert (got["enterprises"], got["production_resumed"], got["resumption_rate"]) == (2757, 1792, 65.0)

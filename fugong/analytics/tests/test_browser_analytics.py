@@ -109,9 +109,41 @@ def test_the_brief_downloads_as_a_docx_with_the_same_sentence(watched, live_pict
     with page.expect_download() as download:
         page.get_by_test_id("brief-docx").click()
     document = Document(download.value.path())
-    assert document.paragraphs[3].text == headline
+    assert document.paragraphs[4].text == headline
     copy = page.get_by_test_id("copy-brief")
     copy.click()
     expect(copy).to_have_text(copy.get_attribute("data-copied"))
     assert page.get_by_test_id("brief-text").input_value().startswith("全区工业企业复工复产工作简报\n2020年2月22日")
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_dashboard_fits_the_page_names_the_leagues_and_prints_its_title(watched, live_picture, size):
+    watch = watched(size=size)
+    page = open_dashboard(watch, "zh-hans")
+    expect(page.locator("#map-chart canvas")).to_have_count(1)
+    option = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('map-chart')).getOption();"
+        " return {label: o.series[0].label.show, legend: o.visualMap[0].text[0],"
+        " tip: o.tooltip[0].formatter({name: '包头市', data: {label: '包头市', value: 65.4}})}; }"
+    )
+    assert option["label"] is True and option["legend"] == "复产率（%）"
+    assert option["tip"] == "包头市<br>复产率：65.4%"
+    if size == "desktop":
+        # The industry and park tables show every figure without a sideways scroll.
+        for name in ("industry", "park"):
+            box = page.get_by_test_id(f"table-{name}").locator("xpath=..")
+            assert box.evaluate("e => e.scrollWidth - e.clientWidth") <= 0, name
+    else:
+        assert horizontal_overflow(page) <= 0
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("print-title")).to_be_visible()
+    expect(page.get_by_test_id("print-title")).to_contain_text("工业企业复工复产情况")
+    expect(page.get_by_test_id("print-as-of")).to_have_text("截至2020年2月22日")
+    expect(page.get_by_test_id("grid-filters").or_(page.locator(".filter-bar")).first).to_be_hidden()
+    tall = page.get_by_test_id("table-industry").locator("xpath=..")
+    assert tall.evaluate("e => getComputedStyle(e).maxHeight") == "none"
+    screenshot(page, "analytics-dashboard-print", size)
+    page.emulate_media(media="screen")
+    screenshot(page, "analytics-dashboard-map", size)
     watch.assert_clean()

@@ -213,15 +213,23 @@ def test_the_brief_on_screen_as_docx_and_over_the_api(client, picture):
     assert response["Content-Type"].endswith("wordprocessingml.document")
     document = Document(io.BytesIO(response.content))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "全区工业企业复工复产工作简报" and texts[1] == "2020年2月22日"
-    assert texts[3].startswith(HEADLINE)
+    # The masthead: title, issue number (reports began on 02-21: the 22nd is the second), issuing body and date.
+    assert texts[:4] == ["全区工业企业复工复产工作简报", "第2期", "内蒙古自治区工业和信息化厅\t2020年2月22日", ""]
+    assert texts[4].startswith(HEADLINE)
+    assert document.core_properties.author == document.core_properties.last_modified_by == "内蒙古自治区工业和信息化厅"
+    assert "python-docx" not in (document.core_properties.comments + document.core_properties.author)
+    assert document.core_properties.created.year > 2013
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E5%86%85%E8%92%99%E5%8F%A4%E8%87%AA%E6%B2%BB%E5%8C%BA_"
+        "%E5%A4%8D%E5%B7%A5%E5%A4%8D%E4%BA%A7%E7%AE%80%E6%8A%A5_2020-02-22.docx"
+    )  # 内蒙古自治区_复工复产简报_2020-02-22.docx
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
     assert document.paragraphs[0].runs[0].font.name == "方正小标宋简体"
-    assert document.paragraphs[3].runs[-1].font.name == "仿宋_GB2312"
+    assert document.paragraphs[4].runs[-1].font.name == "仿宋_GB2312"
     api = client.get(f"/api/v1/brief?{AS_OF}&format=docx")
-    assert Document(io.BytesIO(api.content)).paragraphs[3].text == texts[3]
+    assert Document(io.BytesIO(api.content)).paragraphs[4].text == texts[4]
     league = client.get(f"/api/v1/brief?{AS_OF}&league=150200").json()["text"]
     assert "截至2月22日，包头市规模以上工业企业复工复产企业达到2户，复产率66.7%" in league
 
@@ -262,3 +270,36 @@ def test_the_project_cards_open_the_projects_behind_them(client, picture):
     filed = client.get(f"/analytics/projects/?{AS_OF}&measure=projects_filed").context["rows"]
     assert [(p.name, invested) for p, invested in filed] == [("包头稀土新材料项目", Decimal("120.50"))]
     assert client.get(f"/analytics/projects/?{AS_OF}&measure=nothing").status_code == 404
+
+
+def test_a_league_brief_is_issued_by_the_league_and_numbered_from_the_first_day(client, picture, settings):
+    as_region(client, picture, Role.LEAGUE)
+    response = client.get(f"/analytics/brief/?{AS_OF}&format=docx")
+    document = Document(io.BytesIO(response.content))
+    assert [p.text for p in document.paragraphs[:3]] == [
+        "包头市工业企业复工复产工作简报",
+        "第2期",
+        "包头市工业和信息化局\t2020年2月22日",
+    ]
+    assert document.core_properties.author == "包头市工业和信息化局"
+    assert "%E5%8C%85%E5%A4%B4%E5%B8%82_" in response["Content-Disposition"]  # 包头市_
+    # The first brief day may be set: the emergency's numbering does not move when old data is loaded.
+    settings.BRIEF_FIRST_DAY = "2020-02-03"
+    assert selectors.brief_issue(DAY) == 20
+    assert selectors.brief_issue(DAY - timedelta(days=30)) is None
+    page = client.get(f"/analytics/brief/?{AS_OF}").text
+    assert "第20期" in page and "包头市工业和信息化局" in page
+
+
+def test_the_printed_dashboard_has_its_title_and_date_and_the_map_its_words(client, picture):
+    as_region(client, picture, Role.LEAGUE)
+    response = client.get(f"/analytics/?{AS_OF}")
+    html = response.text
+    header = html.split('data-testid="print-header"')[1].split("</div>")[0]
+    assert "工业企业复工复产情况 · 包头市 · 规模以上工业企业" in header and "截至2020年2月22日" in header
+    assert "d-print-block" in html.split('data-testid="print-header"')[0].rsplit("<div", 1)[1]
+    text = response.context["chart_data"]["text"]
+    assert text["tooltip"] == "%(label)s：%(value)s"
+    assert text["legend"]["resumption_rate"].endswith("（%）")
+    assert text["legend"]["production_resumed"].endswith("（户）")
+    assert text["legend"]["on_duty"].endswith("（人）")

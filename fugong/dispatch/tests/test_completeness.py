@@ -156,3 +156,39 @@ def test_the_missing_list_exports_to_excel_masked_as_on_the_page(client, scenari
     assert any("138****1234" in row for row in cells)
     assert not any("13812341234" in row for row in cells)
     assert not any("海拉尔未报有限公司" in row for row in cells)
+
+
+def test_a_league_official_reads_it_by_park(client, scenario, users):
+    from config.testing import make_enterprise
+    from fugong.areas.models import Park
+
+    park = Park.objects.get(name="包头铝业产业园区")
+    in_park = [make_enterprise(county="150203", name=f"园区企业{i}", park=park) for i in range(3)]
+    file(services.DAILY, in_park[0], DAY)
+    figures = selectors.completeness(user=users[Role.LEAGUE], period_type="daily", period=DAY)
+    by_park = {r.code: (r.due, r.filed, r.missing) for r in figures.by_park}
+    assert by_park == {str(park.pk): (3, 1, 2), "": (3, 2, 1)}
+    assert figures.by_park[0].name == "包头铝业产业园区"
+    assert sum(r.due for r in figures.by_park) == figures.due
+    client.force_login(users[Role.LEAGUE])
+    page = client.get("/dispatch/completeness/", {"date": DAY.isoformat()}).text
+    assert 'data-testid="by-county"' in page and 'data-testid="by-park"' in page
+    assert page.count('data-testid="park-row"') == 2
+    # The region reads by league; parks are a league's breakdown.
+    client.force_login(users[Role.REGION])
+    assert 'data-testid="by-park"' not in client.get("/dispatch/completeness/", {"date": DAY.isoformat()}).text
+
+
+def test_the_missing_list_export_is_named_in_chinese_for_its_area(client, scenario, users):
+    from urllib.parse import quote
+
+    cases = [
+        (Role.LEAGUE, {}, "包头市_未填报企业_2020-02-20.xlsx"),
+        (Role.REGION, {}, "内蒙古自治区_未填报企业_2020-02-20.xlsx"),
+        (Role.REGION, {"league": "150700"}, "呼伦贝尔市_未填报企业_2020-02-20.xlsx"),
+        (Role.LEAGUE, {"period_type": "weekly", "date": MONDAY.isoformat()}, "包头市_周报未填报企业_2020-02-17.xlsx"),
+    ]
+    for role, extra, name in cases:
+        client.force_login(users[role])
+        response = client.get("/dispatch/completeness/", {"date": DAY.isoformat(), "format": "xlsx", **extra})
+        assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"], (role, extra)

@@ -418,3 +418,38 @@ def test_a_report_opens_where_its_enterprise_is_now(client, users, baotou_enterp
     assert client.get(f"/dispatch/reports/daily/{report.pk}/").status_code == 404
     client.force_login(make_user("olga_ordos", Role.LEAGUE, area=Area.objects.get(code="150600")))
     assert client.get(f"/dispatch/reports/daily/{report.pk}/").status_code == 200
+
+
+def test_without_javascript_a_saved_row_comes_back_to_the_same_place(client, users, baotou_enterprise):
+    others = [make_enterprise(county="150203", name=f"包头格子{i}有限公司") for i in range(3)]
+    client.force_login(users[Role.LEAGUE])
+    back = f"date={today().isoformat()}&missing=1&q=包头&page=1&county=150203&evil=https://x.example"
+    grid = client.get(f"{GRID}?{back}")
+    # Each row is its own form, carrying where the grid stands.
+    assert grid.text.count('data-testid="row-save"') == 4 and 'name="back"' in grid.text
+    assert 'type="submit" form="rowform-' in grid.text
+    response = client.post(row_url(others[1]), {**figures(), "back": back})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(GRID + "?") and location.endswith(f"#row-{others[1].credit_code}")
+    for kept in ("missing=1", "page=1", "county=150203", f"date={today().isoformat()}", "q=%E5%8C%85%E5%A4%B4"):
+        assert kept in location, kept
+    assert "evil" not in location
+    report = DailyReport.objects.get(enterprise=others[1], date=today())
+    assert report.on_behalf and report.on_duty == 70 and report.filed_by == users[Role.LEAGUE]
+    page = client.get(location)
+    assert "包头格子1有限公司" in page.text  # the message names the row saved
+    # Refused: the grid is shown at once, the row as typed and its error, nothing saved.
+    refused = client.post(row_url(others[2]), {**figures(on_duty="abc"), "back": back})
+    assert refused.status_code == 400
+    row = refused.text.split(f'id="row-{others[2].credit_code}"')[1].split("</tr>")[0]
+    assert 'value="abc"' in row and "is-invalid" in row
+    assert not DailyReport.objects.filter(enterprise=others[2]).exists()
+
+
+def test_with_htmx_the_row_is_swapped_in_place(client, users, baotou_enterprise):
+    client.force_login(users[Role.LEAGUE])
+    response = client.post(row_url(baotou_enterprise), figures(), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response.text.lstrip().startswith("<tr")
+    grid = client.get(GRID).text
+    assert 'hx-params="not back"' in grid
