@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from fugong import access
@@ -136,7 +136,7 @@ def declare_loan(request, payload: LoanIn):
 class WatchRowOut(EnterpriseCaseOut):
     bank: str
     amount: Decimal
-    due_on: date
+    due_on: date = Field(alias="due_then")
     days_left: int
     overdue: bool
     state: str

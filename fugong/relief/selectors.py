@@ -126,7 +126,9 @@ def maturity_watch(*, user: User, as_of: date, scope=None, league: str = "", ban
         if where not in (OPEN, OVERDUE):
             continue
         loan.overdue_flag = where == OVERDUE
-        loan.days_left = (loan.effective_due_on - as_of).days
+        arranged_by_then = loan.arranged_on is not None and loan.arranged_on <= as_of
+        loan.due_then = loan.new_due_on if arranged_by_then and loan.new_due_on else loan.due_on
+        loan.days_left = (loan.due_then - as_of).days
         rows.append(loan)
     leagues: dict[str, WatchGroup] = {}
     banks: dict[str, WatchGroup] = {}

@@ -140,7 +140,7 @@ def loan_declare(
         errors["due_on"] = [_("The due date must be after the loan date.")]
     elif values["due_on"] > today + timedelta(days=DUE_AHEAD_DAYS):
         errors["due_on"] = [_("Declare a loan falling due within a year.")]
-    if values["granted_on"] < values["due_on"].replace(year=values["due_on"].year - LOAN_YEARS):
+    if values["granted_on"] < values["due_on"] - timedelta(days=366 * LOAN_YEARS):
         errors["granted_on"] = [_("A loan of more than %(n)d years is not a loan falling due.") % {"n": LOAN_YEARS}]
     if requested not in Arrangement.values:
         errors["requested"] = [_("Ask for a renewal, a bridge or an extension.")]
