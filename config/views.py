@@ -12,6 +12,7 @@ from fugong.dispatch import selectors as dispatch
 from fugong.dispatch.models import Deadline, PeriodType
 from fugong.finance import selectors as finance
 from fugong.problems import selectors as problems
+from fugong.relief import selectors as relief
 
 MISSING_SHOWN = 10
 # The headline counts above-scale enterprises; completeness above counts every enterprise under daily
@@ -30,6 +31,9 @@ def home(request):
         context["groups"] = problems.handler_home(user=user, today=today)
     elif access.is_bank(user):
         context["referral_groups"] = finance.referrals_by_state(user=user)
+        context["loan_groups"] = relief.loans_by_state(user=user)
+    elif access.is_guarantor(user):
+        context["loan_groups"] = relief.loans_by_state(user=user)
     elif access.area_scope(user) is not None:
         context.update(_area(request, user, today))
     return render(request, "home.html", context)
