@@ -268,6 +268,9 @@ class FundOut(Schema):
     established_on: date
 
 
+CENT = Decimal("0.01")
+
+
 def _fund_out(row: selectors.FundRow) -> dict:
     f = row.fund
     return {
@@ -276,8 +279,8 @@ def _fund_out(row: selectors.FundRow) -> dict:
         "league": f.league_id,
         "amount": f.amount,
         "leverage": f.leverage,
-        "capacity": row.capacity,
-        "granted": row.granted,
+        "capacity": row.capacity.quantize(CENT),
+        "granted": Decimal(row.granted).quantize(CENT),
         "loans": row.loans,
         "utilisation": None if row.utilisation is None else round(row.utilisation, 1),
         "scale": f.scale,

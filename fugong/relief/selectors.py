@@ -367,6 +367,34 @@ def brief_section(ctx):
     return Section("loans", "中小企业转贷续贷情况", "".join(lines)) if lines else None
 
 
+def dashboard_panel(ctx):
+    """The dashboard's panel on loans falling due (registered with analytics.sections by ReliefConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from fugong.analytics.brief import rate_text
+    from fugong.analytics.sections import Panel
+
+    f = loan_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    funds = fund_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    t = f.total
+    if not t.declared and not funds.funds:
+        return None
+    amount = _("%(amount)s (10k yuan)")
+    figures = [
+        (_("Loans declared"), f"{t.declared:,}"),
+        (_("Amount"), amount % {"amount": f"{t.amount:,.0f}"}),
+        (_("Arranged share"), f"{rate_text(t.arranged_share)}%"),
+        (_("Amount arranged"), amount % {"amount": f"{t.arranged_amount:,.0f}"}),
+        (_("Defaults avoided"), f"{t.avoided:,}"),
+        (_("Defaults"), f"{t.defaults:,}"),
+    ]
+    if funds.funds:
+        figures.append((_("Guarantee-fund loans"), amount % {"amount": f"{funds.granted:,.0f}"}))
+        figures.append((_("Utilisation"), f"{rate_text(funds.utilisation)}%"))
+    return Panel("loans", _("Loans falling due"), figures, link=reverse("relief:stats"))
+
+
 # --- Home pages ----------------------------------------------------------------------------------------------
 
 HOME_ROWS = 8

@@ -282,7 +282,12 @@ def test_the_enterprise_declares_and_the_bank_arranges_through_the_pages(client,
     assert 'data-testid="move-arrange"' in page
     response = client.post(
         f"/relief/loans/{loan.pk}/moves/",
-        {"action": "arrange", "arrangement": "renewal", "amount": "800", "new_due_on": (due + timedelta(days=365)).isoformat()},
+        {
+            "action": "arrange",
+            "arrangement": "renewal",
+            "amount": "800",
+            "new_due_on": (due + timedelta(days=365)).isoformat(),
+        },
     )
     loan.refresh_from_db()
     assert loan.state == State.ARRANGED
