@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET
 
 from fugong import access
 from fugong.accounts.models import Bank
+from fugong.analytics import selectors as analytics
 from fugong.core import bounds
 from fugong.core.case_views import moves_view
+from fugong.core.chosen import chosen_day
 from fugong.core.excel import export_rows, write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
@@ -23,8 +25,19 @@ from fugong.relief.models import Arrangement, State
 PAGE_SIZE = 50
 
 
-def _as_of(request):
-    return bounds.date_param(request.GET.get("as_of"), "as_of", future=True) or timezone.localdate()
+def _as_of(request, *, figures: bool = False):
+    """The day asked for; else the day the official last chose elsewhere; else, for figures, the dashboard's day
+    (the last whose reports are complete), and for the watch today."""
+    asked = bounds.date_param(request.GET.get("as_of"), "as_of", future=True)
+    if asked is not None:
+        return asked
+    if access.can_see_figures(request.user):
+        chosen = chosen_day(request)
+        if chosen is not None:
+            return chosen
+        if figures:
+            return analytics.default_as_of(user=request.user)
+    return timezone.localdate()
 
 
 def _list_context(request) -> dict:
@@ -124,7 +137,7 @@ def watch(request):
 def loan_stats(request):
     if not access.can_see_figures(request.user):
         raise Http404
-    as_of = _as_of(request)
+    as_of = _as_of(request, figures=True)
     figures = selectors.loan_figures(user=request.user, as_of=as_of)
     funds = selectors.fund_figures(user=request.user, as_of=as_of)
     return render(request, "relief/stats.html", {"figures": figures, "funds": funds, "as_of": as_of})
