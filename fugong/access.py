@@ -528,7 +528,7 @@ def visible_fund_loans(user: User) -> QuerySet[FundLoan]:
         return FundLoan.objects.none()
     if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return FundLoan.objects.filter(enterprise_id=user.enterprise_id)
-    if is_bank(user):
+    if is_bank(user) and user.bank_id is not None:
         return FundLoan.objects.filter(bank_id=user.bank_id)
     scope = area_scope(user)
     return FundLoan.objects.none() if scope is None else FundLoan.objects.filter(scope)
@@ -541,7 +541,7 @@ def can_see_guarantee_funds(user: User) -> bool:
 def can_grant_fund_loan(user: User, fund: GuaranteeFund) -> bool:
     """A partner bank records what it lent against the fund; so do officials of the fund's area."""
     if is_bank(user):
-        return fund.banks.filter(pk=user.bank_id).exists()
+        return user.bank_id is not None and fund.banks.filter(pk=user.bank_id).exists()
     area = scope_area(user)
     if area is None or area.level == Area.Level.COUNTY:
         return False

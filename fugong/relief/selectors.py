@@ -50,8 +50,9 @@ def loan_list(*, user: User, filters: LoanFilters | None = None) -> QuerySet[Loa
         qs = qs.filter(arranged=f.arranged)
     if f.league:
         qs = qs.filter(league_id=f.league)
-    if f.bank:
-        qs = qs.filter(bank_id=bounds.id_param(f.bank, "bank"))
+    bank = bounds.id_param(f.bank, "bank")
+    if bank is not None:
+        qs = qs.filter(bank_id=bank)
     if f.q:
         qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__credit_code=f.q.upper()))
     return qs
@@ -191,7 +192,8 @@ def loan_figures(*, user: User, as_of: date, scope=None) -> LoanFigures:
     )
     total = LoanTally("", "")
     leagues: dict[str, LoanTally] = {}
-    types = {value: [0, Decimal(0)] for value in Arrangement.values}
+    type_count: dict[str, int] = defaultdict(int)
+    type_amount: dict[str, Decimal] = defaultdict(Decimal)
     states: dict[str, int] = defaultdict(int)
     declaring, arranging = set(), set()
     for enterprise, league, league_name, amount, arranged, arranged_amount, *facts in rows:
@@ -203,8 +205,8 @@ def loan_figures(*, user: User, as_of: date, scope=None) -> LoanFigures:
         declaring.add(enterprise)
         if was_arranged:
             arranging.add(enterprise)
-            types[arranged][0] += 1
-            types[arranged][1] += arranged_amount
+            type_count[arranged] += 1
+            type_amount[arranged] += arranged_amount
         for tally in (total, leagues.setdefault(league, LoanTally(league, league_name))):
             tally.declared += 1
             tally.amount += amount
@@ -221,7 +223,7 @@ def loan_figures(*, user: User, as_of: date, scope=None) -> LoanFigures:
         total=total,
         enterprises=len(declaring),
         arranged_enterprises=len(arranging),
-        by_type=[(v, str(label), types[v][0], types[v][1]) for v, label in Arrangement.choices],
+        by_type=[(v, str(label), type_count[v], type_amount[v]) for v, label in Arrangement.choices],
         by_league=sorted(leagues.values(), key=lambda t: t.key),
         by_state=[(v, str(label), states[v]) for v, label in State.choices],
     )
