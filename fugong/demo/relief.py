@@ -31,7 +31,7 @@ INSTITUTIONS = [
     ("赤峰市融资担保中心", "150400"),
 ]
 GUARANTOR_LOGIN = "guarantor"  # of the Baotou institution (fugong.demo.data.LOGINS)
-AMOUNTS = [100, 150, 200, 300, 300, 500, 500, 800, 1000, 1200, 1500, 2000, 3000, 5000]
+AMOUNTS = [50, 100, 100, 150, 200, 300, 300, 500, 500, 800, 1000, 1500, 2000, 3000]
 PURPOSES = ["流动资金周转", "购买原材料", "设备购置", "支付货款", "厂房建设", "技术改造"]
 DECLINED = ["企业征信存在不良记录", "抵押物价值不足", "经营持续亏损，不符合续贷条件", "担保方代偿能力不足"]
 
@@ -111,7 +111,7 @@ def _story(loan: Loan, lender, rng: random.Random) -> None:
     due, declared = loan.due_on, loan.declared_on
     roll = rng.random()
     if roll < 0.08:  # nobody acted: at the due date the enterprise repays from its own funds, or cannot
-        _at_due(loan, lender, rng, repay_share=0.5)
+        _at_due(loan, lender, rng, repay_share=0.6)
         return
     review = min(due - timedelta(days=1), declared + timedelta(days=rng.randint(0, 3)))
     review = max(review, declared)
@@ -127,11 +127,10 @@ def _story(loan: Loan, lender, rng: random.Random) -> None:
         services.loan_move(actor=lender, loan=loan, action="roll_over", on=due, at=_at(due))
         return
     if roll < 0.9:
-        move("decline", review + timedelta(days=rng.randint(0, 4)) if review < due else review,
-             reason=rng.choice(DECLINED))  # fmt: skip
-        _at_due(loan, lender, rng, repay_share=0.55)
+        move("decline", min(due, review + timedelta(days=rng.randint(0, 4))), reason=rng.choice(DECLINED))
+        _at_due(loan, lender, rng, repay_share=0.7)
         return
-    _at_due(loan, lender, rng, repay_share=0.4)  # still under review at the due date
+    _at_due(loan, lender, rng, repay_share=0.6)  # still under review at the due date
 
 
 def _at_due(loan: Loan, actor, rng: random.Random, *, repay_share: float) -> None:
