@@ -121,6 +121,12 @@ def maturity_watch(*, user: User, as_of: date, scope=None, league: str = "", ban
         qs = qs.filter(league_id=league)
     if bank:
         qs = qs.filter(bank_id=bank)
+    # Settled or arranged (and not yet past the new due date) on the day: never on the watch. standing() decides
+    # the rest; this only keeps the history of past months out of the loop.
+    recorded_overdue = Q(state=State.OVERDUE, outcome_on__lte=as_of)
+    qs = qs.exclude(state__in=[State.REPAID, State.ROLLED_OVER], outcome_on__lte=as_of).exclude(
+        Q(arranged_on__lte=as_of, new_due_on__gte=as_of) & ~recorded_overdue
+    )
     rows = []
     for loan in qs.select_related("enterprise", "league", "bank").order_by("-amount", "due_on", "pk"):
         where = standing_of(loan, as_of)

@@ -336,3 +336,31 @@ def test_the_api_declares_lists_and_moves(client, users, baotou_enterprise):
     client.force_login(users[Role.REGION])
     figures = client.get("/api/v1/loans/figures").json()
     assert (figures["declared"], figures["arranged"], figures["arranged_share"]) == (1, 1, "100.0")
+
+
+@pytest.mark.django_db
+def test_open_loans_follow_their_enterprise_settled_ones_stay(users, baotou_enterprise):
+    from fugong.areas.models import Area
+    from fugong.enterprises import services as registry
+
+    still_open = make_loan(baotou_enterprise, declared_on=D)
+    repaid = make_loan(baotou_enterprise, declared_on=D)
+    move(repaid, users[Role.BANK], "repay", on=D)
+    data = registry.enterprise_data_from(baotou_enterprise, county=Area.objects.get(code="150602"))
+    registry.enterprise_update(actor=None, enterprise=baotou_enterprise, data=data, source="command")
+    leagues = dict(Loan.objects.values_list("pk", "league_id"))
+    assert leagues == {still_open.pk: "150600", repaid.pk: "150200"}
+
+
+@pytest.mark.django_db
+def test_the_list_and_the_watch_take_a_fixed_number_of_queries(
+    client, users, baotou_enterprise, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_loan(baotou_enterprise, amount=str(100 + n), declared_on=D, due_on=D + timedelta(days=n + 1))
+    client.force_login(users[Role.LEAGUE])
+    with django_assert_max_num_queries(12):
+        assert client.get("/relief/loans/").status_code == 200
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/relief/loans/watch/?as_of={D}").text
+    assert page.count('data-testid="watch-row"') == 12
