@@ -47,6 +47,7 @@ def _enterprise(user, today) -> dict:
         "problems": problems.open_problems(user=user, today=today),
         "referral_groups": [g for g in finance.referrals_by_state(user=user, states=finance.State.values) if g.count],
         "needs": finance.need_list(user=user, unreferred=True).order_by("-raised_on")[:5],
+        "loan_groups": [g for g in relief.loans_by_state(user=user, states=relief.OPEN_FOR_ENTERPRISE) if g.count],
     }
 
 

@@ -407,6 +407,8 @@ def dashboard_panel(ctx):
 
 HOME_ROWS = 8
 WAITING_ON_LENDER = (State.REQUESTED, State.REVIEWING)
+# What an enterprise follows on its home: its asks, and the answers until the due date.
+OPEN_FOR_ENTERPRISE = (State.REQUESTED, State.REVIEWING, State.ARRANGED, State.DECLINED)
 
 
 @dataclass
