@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fugong.core.cases import AreaCopyModel, CaseEvent, CaseModel
 from fugong.core.models import TimeStampedModel
@@ -19,7 +20,7 @@ class State(models.TextChoices):
     DECLINED = "declined", _("Declined")
     REPAID = "repaid", _("Repaid")
     ROLLED_OVER = "rolled_over", _("Rolled over")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("loan", "Overdue")
 
 
 class Scale(models.TextChoices):

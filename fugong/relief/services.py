@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fugong import access
 from fugong.accounts.models import Bank, User
@@ -65,7 +65,7 @@ TRANSITIONS = Transitions(
         ),
         "repay": Move(OPEN_STATES | {State.OVERDUE}, State.REPAID, RECORDERS, gettext_lazy("Repaid")),
         "roll_over": Move(frozenset({State.ARRANGED}), State.ROLLED_OVER, RECORDERS, gettext_lazy("Rolled over")),
-        "overdue": Move(OPEN_STATES, State.OVERDUE, RECORDERS, gettext_lazy("Overdue")),
+        "overdue": Move(OPEN_STATES, State.OVERDUE, RECORDERS, pgettext_lazy("loan", "Overdue")),
     },
     states=State,
     event_model=LoanEvent,
