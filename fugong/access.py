@@ -558,3 +558,20 @@ def fund_borrowers(user: User) -> QuerySet[Enterprise]:
     if is_bank(user):
         return Enterprise.objects.all()
     return editable_enterprises(user)
+
+
+def fund_leagues(user: User) -> QuerySet[Area] | None:
+    """The leagues a user may set up a guarantee fund for: the region's officials any (and the region's own fund,
+    league left empty), a league's officials their own; None for everyone else."""
+    area = scope_area(user)
+    if area is None or area.level == Area.Level.COUNTY:
+        return None
+    if area.level == Area.Level.REGION:
+        return Area.objects.filter(level=Area.Level.LEAGUE)
+    return Area.objects.filter(code=area.code)
+
+
+def can_see_all_funds(user: User) -> bool:
+    """The region's officials: every fund, and the region's own."""
+    area = scope_area(user)
+    return area is not None and area.level == Area.Level.REGION

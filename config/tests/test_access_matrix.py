@@ -358,6 +358,9 @@ MATRIX.update(
             body={"action": "review"},
         ),
         "relief:funds": Case(lambda c, i: "/relief/funds/", FUND_READERS, scoped=False),
+        "relief:fund_create": Case(
+            lambda c, i: "/relief/funds/new/", frozenset({Role.REGION, Role.LEAGUE}), scoped=False
+        ),
         "relief:fund": Case(lambda c, i: f"/relief/funds/{_fund(c, i).pk}/", FUND_READERS),
         "relief:fund_export": Case(lambda c, i: f"/relief/funds/{_fund(c, i).pk}/export.xlsx", FUND_READERS),
         # Officials of the fund's league (not its counties) and its partner banks record loans against it.

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import Bank
 from fugong.enterprises.forms import ForEnterpriseForm
-from fugong.relief.models import Arrangement, GuaranteeInstitution
+from fugong.relief.models import Arrangement, GuaranteeInstitution, Scale
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -65,3 +65,25 @@ class FundLoanForm(forms.Form):
         if enterprise is None:
             raise forms.ValidationError(_("No enterprise with this credit code in your area."))
         return enterprise
+
+
+class FundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, widget=forms.TextInput(TEXT))
+    league = forms.ModelChoiceField(
+        label=_("League"), queryset=None, required=False, empty_label=_("The region"), widget=forms.Select(SELECT)
+    )
+    amount = forms.DecimalField(
+        label=_("Fund (10k yuan)"), max_digits=12, decimal_places=2, widget=forms.NumberInput(TEXT)
+    )
+    leverage = forms.DecimalField(
+        label=_("Leverage (times)"), max_digits=4, decimal_places=1, widget=forms.NumberInput(TEXT)
+    )
+    banks = forms.ModelMultipleChoiceField(
+        label=_("Partner banks"), queryset=Bank.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    scale = forms.ChoiceField(label=_("Eligible scale"), choices=Scale.choices, widget=forms.Select(SELECT))
+    established_on = forms.DateField(label=_("Established on"), widget=forms.DateInput(DATE))
+
+    def __init__(self, *args, leagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["league"].queryset = leagues  # type: ignore[attr-defined]

@@ -260,6 +260,7 @@ def on_enterprises_moved(sender, *, ids, **kwargs) -> None:  # noqa: ARG001 - a 
 @transaction.atomic
 def fund_create(
     *,
+    actor: User | None = None,
     name: str,
     league,
     amount: Decimal,
@@ -280,6 +281,16 @@ def fund_create(
     )
     if scale not in Scale.values:
         raise ValidationError({"scale": [_("Unknown scale “%(code)s”.") % {"code": scale}]})
+    if actor is not None:
+        leagues = access.fund_leagues(actor)
+        if leagues is None or (league is None and not access.can_see_all_funds(actor)):
+            raise ValidationError({"league": [_("You cannot set up a fund for this area.")]})
+        if league is not None and not leagues.filter(pk=league.pk).exists():
+            raise ValidationError({"league": [_("You cannot set up a fund for this area.")]})
+    if not banks:
+        raise ValidationError({"banks": [_("Choose at least one partner bank.")]})
+    if GuaranteeFund.objects.filter(name=clean(values["name"])).exists():
+        raise ValidationError({"name": [_("A fund of this name exists already.")]})
     if not clean(values["name"]):
         raise ValidationError({"name": [_("Name the fund.")]})
     fund = GuaranteeFund.objects.create(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("loans/<int:pk>/", views.loan_detail, name="detail"),
     path("loans/<int:pk>/moves/", views.loan_move, name="move"),
     path("funds/", views.fund_list, name="funds"),
+    path("funds/new/", views.fund_create, name="fund_create"),
     path("funds/<int:pk>/", views.fund_detail, name="fund"),
     path("funds/<int:pk>/export.xlsx", views.fund_export, name="fund_export"),
     path("funds/<int:pk>/loans/new/", views.fund_loan_create, name="fund_loan_create"),

@@ -19,7 +19,7 @@ from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
 from fugong.problems.selectors import contact_of
 from fugong.relief import excel, selectors, services
-from fugong.relief.forms import FundLoanForm, LoanForm, MoveForm
+from fugong.relief.forms import FundForm, FundLoanForm, LoanForm, MoveForm
 from fugong.relief.models import Arrangement, State
 
 PAGE_SIZE = 50
@@ -150,7 +150,26 @@ def fund_list(request):
         raise Http404
     as_of = _as_of(request)
     rows = selectors.fund_rows(user=request.user, as_of=as_of)
-    return render(request, "relief/funds.html", {"rows": rows, "as_of": as_of})
+    can_create = access.fund_leagues(request.user) is not None
+    return render(request, "relief/funds.html", {"rows": rows, "as_of": as_of, "can_create": can_create})
+
+
+@login_required
+def fund_create(request):
+    leagues = access.fund_leagues(request.user)
+    if leagues is None:
+        raise Http404
+    form = FundForm(request.POST or None, leagues=leagues, initial={"established_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            fund = services.fund_create(actor=request.user, **{**data, "banks": list(data["banks"])})
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Guarantee fund set up."))
+            return redirect("relief:fund", pk=fund.pk)
+    return render(request, "relief/fund_form.html", {"form": form})
 
 
 @login_required

@@ -122,3 +122,23 @@ def test_the_dashboard_and_the_brief_show_the_loans(client, users, baotou_enterp
     assert "转贷、续贷、展期1笔" in client.get(f"/analytics/brief/?as_of={day}").text
     page = client.get(f"/analytics/?as_of={day}").text
     assert "到期贷款" in page or "Loans falling due" in page
+
+
+@pytest.mark.django_db
+def test_a_league_sets_up_its_own_fund_only(client, users):
+    from fugong.relief.models import GuaranteeFund
+
+    client.force_login(users[Role.LEAGUE])
+    body = {"name": "包头市助保金", "league": "150200", "amount": "800", "leverage": "5", "banks": [bank().pk],
+            "scale": "any", "established_on": "2020-02-10"}  # fmt: skip
+    for bad, field in (({"league": "150600"}, "league"), ({"league": ""}, "league"), ({"leverage": "80"}, "leverage"),
+                       ({"amount": "-5"}, "amount"), ({"banks": []}, "banks")):  # fmt: skip
+        response = client.post("/relief/funds/new/", {**body, **bad})
+        assert response.status_code == 200 and field in response.context["form"].errors, (bad, field)
+    assert GuaranteeFund.objects.count() == 0
+    response = client.post("/relief/funds/new/", body)
+    fund = GuaranteeFund.objects.get()
+    assert response["Location"] == f"/relief/funds/{fund.pk}/"
+    assert (fund.league_id, fund.capacity) == ("150200", Decimal(4000))
+    client.force_login(users[Role.COUNTY])
+    assert client.get("/relief/funds/new/").status_code == 404
