@@ -69,7 +69,7 @@ class FundLoanForm(forms.Form):
 
 class FundForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, widget=forms.TextInput(TEXT))
-    league = forms.ModelChoiceField(
+    league: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("League"), queryset=None, required=False, empty_label=_("The region"), widget=forms.Select(SELECT)
     )
     amount = forms.DecimalField(
