@@ -44,6 +44,10 @@ NAVIGATION = [
     NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
     NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+    NavItem(_("Loans falling due"), "relief:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK, Role.GUARANTOR}),
+    NavItem(_("Maturity watch"), "relief:watch", AREA_ROLES | {Role.BANK}),
+    NavItem(_("Loan relief figures"), "relief:stats", AREA_ROLES),
+    NavItem(_("Guarantee funds"), "relief:funds", AREA_ROLES | {Role.BANK}),
 ]
 
 

@@ -12,6 +12,7 @@ from fugong.dispatch import selectors as dispatch
 from fugong.dispatch.models import Deadline, PeriodType
 from fugong.finance import selectors as finance
 from fugong.problems import selectors as problems
+from fugong.relief import selectors as relief
 
 MISSING_SHOWN = 10
 # The headline counts above-scale enterprises; completeness above counts every enterprise under daily
@@ -30,6 +31,9 @@ def home(request):
         context["groups"] = problems.handler_home(user=user, today=today)
     elif access.is_bank(user):
         context["referral_groups"] = finance.referrals_by_state(user=user)
+        context["loan_groups"] = relief.loans_by_state(user=user)
+    elif access.is_guarantor(user):
+        context["loan_groups"] = relief.loans_by_state(user=user)
     elif access.area_scope(user) is not None:
         context.update(_area(request, user, today))
     return render(request, "home.html", context)
@@ -43,6 +47,7 @@ def _enterprise(user, today) -> dict:
         "problems": problems.open_problems(user=user, today=today),
         "referral_groups": [g for g in finance.referrals_by_state(user=user, states=finance.State.values) if g.count],
         "needs": finance.need_list(user=user, unreferred=True).order_by("-raised_on")[:5],
+        "loan_groups": [g for g in relief.loans_by_state(user=user, states=relief.OPEN_FOR_ENTERPRISE) if g.count],
     }
 
 

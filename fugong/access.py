@@ -433,3 +433,160 @@ def access_remindable_enterprise(user: User, credit_code: str) -> Enterprise:
     if not can_remind(user):
         raise Http404
     return _first_or_404(editable_enterprises(user).filter(credit_code=credit_code[:18]))
+
+
+# ---- relief ----
+# Loans falling due go to the bank they are owed to, and bridges to the guarantee institution named; the
+# guarantee funds are read by officials and by their partner banks. Enterprises see their own items only.
+
+from fugong.relief.models import FundLoan, GuaranteeFund, GuaranteeInstitution, Loan  # noqa: E402
+
+
+def guarantor_institution_ids(user: User) -> list[int]:
+    """The guarantee institutions a guarantor's user works for (bound by relief's membership table)."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.GUARANTOR):
+        return []
+    if not hasattr(user, "_guarantor_ids"):  # cached on the user object: a list checks every row
+        user._guarantor_ids = list(user.guarantee_institutions.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return user._guarantor_ids  # type: ignore[attr-defined]
+
+
+def is_guarantor(user: User) -> bool:
+    return bool(guarantor_institution_ids(user))
+
+
+def visible_loans(user: User) -> QuerySet[Loan]:
+    if not (user.is_authenticated and user.is_active):
+        return Loan.objects.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return Loan.objects.filter(enterprise_id=user.enterprise_id)
+    if user.role == Role.BANK and user.bank_id is not None:
+        return Loan.objects.filter(bank_id=user.bank_id)
+    if user.role == Role.GUARANTOR:
+        return Loan.objects.filter(requested="bridge", guarantor_id__in=guarantor_institution_ids(user))
+    scope = area_scope(user)
+    return Loan.objects.none() if scope is None else Loan.objects.filter(scope)
+
+
+def can_see_loan(user: User, loan: Loan) -> bool:
+    """The row-level form of visible_loans."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return loan.enterprise_id == user.enterprise_id
+    if user.role == Role.BANK:
+        return user.bank_id is not None and loan.bank_id == user.bank_id
+    if user.role == Role.GUARANTOR:
+        return loan.requested == "bridge" and loan.guarantor_id in guarantor_institution_ids(user)
+    return in_area_scope(user, league_id=loan.league_id, county_id=loan.county_id)
+
+
+def access_loan(user: User, pk: int) -> Loan:
+    return _first_or_404(
+        visible_loans(user)
+        .select_related("enterprise", "enterprise__industry", "league", "county", "bank", "guarantor")
+        .filter(pk=pk)
+    )
+
+
+def is_bank_of_loan(user: User, loan: Loan) -> bool:
+    return (
+        user.is_authenticated and user.role == Role.BANK and user.bank_id is not None and user.bank_id == loan.bank_id
+    )
+
+
+def is_guarantor_of_loan(user: User, loan: Loan) -> bool:
+    return loan.requested == "bridge" and loan.guarantor_id in guarantor_institution_ids(user)
+
+
+def can_declare_loan(user: User, enterprise: Enterprise) -> bool:
+    """An enterprise declares its own loans; an official on behalf of an enterprise in their area."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    return can_edit_registry(user) and visible_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def can_declare_loans(user: User) -> bool:
+    return user.is_authenticated and (user.role == Role.ENTERPRISE or can_edit_registry(user))
+
+
+def can_see_loan_watch(user: User) -> bool:
+    """The maturity watch: officials and work groups over their area, banks over the loans owed to them."""
+    return user.is_authenticated and (user.role in AREA_ROLES or is_bank(user))
+
+
+def visible_guarantee_funds(user: User) -> QuerySet[GuaranteeFund]:
+    """Officials and work groups: the region's fund and those of the leagues in their scope; banks: their partners'."""
+    if not (user.is_authenticated and user.is_active):
+        return GuaranteeFund.objects.none()
+    if is_bank(user):
+        return GuaranteeFund.objects.filter(banks=user.bank_id)
+    if area_scope(user) is None:
+        return GuaranteeFund.objects.none()
+    area = scope_area(user)
+    if area is not None and area.level == Area.Level.REGION:
+        return GuaranteeFund.objects.all()
+    leagues = visible_areas(user).filter(level=Area.Level.LEAGUE).values("code")
+    if area is not None and area.level != Area.Level.LEAGUE:
+        leagues = Area.objects.filter(code=area.league_code).values("code")
+    return GuaranteeFund.objects.filter(Q(league__isnull=True) | Q(league_id__in=leagues))
+
+
+def access_guarantee_fund(user: User, pk: int) -> GuaranteeFund:
+    return _first_or_404(visible_guarantee_funds(user).select_related("league").filter(pk=pk))
+
+
+def visible_fund_loans(user: User) -> QuerySet[FundLoan]:
+    if not (user.is_authenticated and user.is_active):
+        return FundLoan.objects.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return FundLoan.objects.filter(enterprise_id=user.enterprise_id)
+    if is_bank(user) and user.bank_id is not None:
+        return FundLoan.objects.filter(bank_id=user.bank_id)
+    scope = area_scope(user)
+    return FundLoan.objects.none() if scope is None else FundLoan.objects.filter(scope)
+
+
+def can_see_guarantee_funds(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or is_bank(user))
+
+
+def can_grant_fund_loan(user: User, fund: GuaranteeFund) -> bool:
+    """A partner bank records what it lent against the fund; so do officials of the fund's area."""
+    if is_bank(user):
+        return user.bank_id is not None and fund.banks.filter(pk=user.bank_id).exists()
+    area = scope_area(user)
+    if area is None or area.level == Area.Level.COUNTY:
+        return False
+    return area.level == Area.Level.REGION or fund.league_id == area.pk
+
+
+def visible_guarantee_institutions(user: User) -> QuerySet[GuaranteeInstitution]:
+    return GuaranteeInstitution.objects.all() if user.is_authenticated else GuaranteeInstitution.objects.none()
+
+
+def fund_borrowers(user: User) -> QuerySet[Enterprise]:
+    """Whom a loan against a fund may be recorded for: a partner bank names its borrower, whichever it is;
+    an official an enterprise of their area."""
+    if is_bank(user):
+        return Enterprise.objects.all()
+    return editable_enterprises(user)
+
+
+def fund_leagues(user: User) -> QuerySet[Area] | None:
+    """The leagues a user may set up a guarantee fund for: the region's officials any (and the region's own fund,
+    league left empty), a league's officials their own; None for everyone else."""
+    area = scope_area(user)
+    if area is None or area.level == Area.Level.COUNTY:
+        return None
+    if area.level == Area.Level.REGION:
+        return Area.objects.filter(level=Area.Level.LEAGUE)
+    return Area.objects.filter(code=area.code)
+
+
+def can_see_all_funds(user: User) -> bool:
+    """The region's officials: every fund, and the region's own."""
+    area = scope_area(user)
+    return area is not None and area.level == Area.Level.REGION

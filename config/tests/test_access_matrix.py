@@ -357,6 +357,89 @@ MATRIX.update(
 )
 
 
+# ---- relief ----
+def _loan(ctx, inside):
+    return ctx["loan_in"] if inside else ctx["loan_out"]
+
+
+def _fund(ctx, inside):
+    return ctx["fund_in"] if inside else ctx["fund_out"]
+
+
+LOAN_VIEWERS = AREA_READERS | {Role.ENTERPRISE, Role.BANK, Role.GUARANTOR}
+LOAN_RECORDERS = OFFICIALS | {Role.BANK, Role.GUARANTOR}
+FUND_READERS = AREA_READERS | {Role.BANK}
+MATRIX.update(
+    {
+        "relief:list": Case(lambda c, i: "/relief/loans/", ALL, scoped=False),
+        "relief:export": Case(lambda c, i: "/relief/loans/export.xlsx", ALL, scoped=False),
+        "relief:create": Case(lambda c, i: "/relief/loans/new/", OFFICIALS | {Role.ENTERPRISE}, scoped=False),
+        "relief:watch": Case(lambda c, i: "/relief/loans/watch/", AREA_READERS | {Role.BANK}, scoped=False),
+        "relief:stats": Case(lambda c, i: "/relief/loans/stats/", AREA_READERS, scoped=False),
+        "relief:detail": Case(lambda c, i: f"/relief/loans/{_loan(c, i).pk}/", LOAN_VIEWERS),
+        # Repaid is recorded by officials, the bank and the bridge's guarantor; the others get 404 on a write.
+        "relief:move": Case(
+            lambda c, i: f"/relief/loans/{_loan(c, i).pk}/moves/",
+            LOAN_RECORDERS,
+            method="post",
+            ok=302,
+            body={"action": "review"},
+        ),
+        "relief:funds": Case(lambda c, i: "/relief/funds/", FUND_READERS, scoped=False),
+        "relief:fund_create": Case(
+            lambda c, i: "/relief/funds/new/", frozenset({Role.REGION, Role.LEAGUE}), scoped=False
+        ),
+        "relief:fund": Case(lambda c, i: f"/relief/funds/{_fund(c, i).pk}/", FUND_READERS),
+        "relief:fund_export": Case(lambda c, i: f"/relief/funds/{_fund(c, i).pk}/export.xlsx", FUND_READERS),
+        # Officials of the fund's league (not its counties) and its partner banks record loans against it.
+        "relief:fund_loan_create": Case(
+            lambda c, i: f"/relief/funds/{_fund(c, i).pk}/loans/new/", frozenset({Role.REGION, Role.LEAGUE, Role.BANK})
+        ),
+        "api:list_loans": Case(lambda c, i: "/api/v1/loans", ALL, scoped=False),
+        "api:declare_loan": Case(
+            lambda c, i: "/api/v1/loans",
+            OFFICIALS | {Role.ENTERPRISE},
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "credit_code": c["inside"].credit_code,
+                "bank": "中国银行内蒙古分行",
+                "amount": "100",
+                "granted_on": "2019-06-01",
+                "due_on": c["day"],
+                "requested": "renewal",
+            },
+        ),
+        "api:loan_watch": Case(lambda c, i: "/api/v1/loans/watch", AREA_READERS | {Role.BANK}, scoped=False),
+        "api:loan_figures": Case(lambda c, i: "/api/v1/loans/figures", AREA_READERS, scoped=False),
+        "api:get_loan": Case(lambda c, i: f"/api/v1/loans/{_loan(c, i).pk}", LOAN_VIEWERS),
+        "api:move_loan": Case(
+            lambda c, i: f"/api/v1/loans/{_loan(c, i).pk}/moves",
+            LOAN_RECORDERS,
+            method="post",
+            body={"action": "repay"},
+        ),
+        "api:list_funds": Case(lambda c, i: "/api/v1/guarantee-funds", ALL, scoped=False),
+        "api:get_fund": Case(lambda c, i: f"/api/v1/guarantee-funds/{_fund(c, i).pk}", FUND_READERS),
+        "api:list_fund_loans": Case(lambda c, i: f"/api/v1/guarantee-funds/{_fund(c, i).pk}/loans", FUND_READERS),
+        "api:grant_fund_loan": Case(
+            lambda c, i: f"/api/v1/guarantee-funds/{_fund(c, i).pk}/loans",
+            frozenset({Role.REGION, Role.LEAGUE, Role.BANK}),
+            method="post",
+            ok=201,
+            body=lambda c, i: {
+                "credit_code": c["sme_in" if i else "sme_out"].credit_code,
+                "bank": "中国银行内蒙古分行" if i else "中国工商银行内蒙古分行",
+                "amount": "10",
+                "rate": "4.35",
+                "term_months": 12,
+            },
+        ),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
@@ -479,6 +562,7 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
         "tokens": tokens,
         "batches": batches,
         "report_batches": report_batches,
+        **_relief_context(users, baotou_enterprise, ordos_enterprise),
         "new_enterprise": {
             "credit_code": credit_code("150203"),
             "name": "矩阵测试企业",
@@ -591,3 +675,14 @@ def test_the_menu_offers_only_pages_that_open(rf, users, role):
     offered = [resolve(entry["url"]).view_name for entry in navigation(request)["navigation"]]
     assert offered, role
     assert [name for name in offered if role not in MATRIX[name].allowed] == []
+
+
+# ---- relief ----
+def _relief_context(users, inside, outside) -> dict:
+    from fugong.relief.tests.factories import matrix_context
+
+    return {
+        **matrix_context(inside, outside, users[Role.GUARANTOR]),
+        "sme_in": make_enterprise(county="150203", size_class="small"),
+        "sme_out": make_enterprise(county="150622", size_class="small"),
+    }
