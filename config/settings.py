@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fugong.analytics",
     "fugong.problems",
     "fugong.finance",
+    "fugong.catalogue",
     "fugong.demo",
 ]
 
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A platform account reads the catalogue feed and nothing else.
+    "fugong.catalogue.middleware.PlatformOnlyFeedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
