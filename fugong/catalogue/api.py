@@ -5,7 +5,7 @@
 product stays in the feed with `status: "withdrawn"`. Read with a token of a provider or a platform account.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.http import Http404
 from django.urls import reverse
@@ -22,7 +22,7 @@ from fugong.core.schemas import Error, Pagination
 
 router = Router(tags=["catalogue"])
 
-FIRST = datetime(2000, 1, 1, tzinfo=timezone.get_fixed_timezone(0))
+FIRST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def product_url(product: Product, request=None) -> str:
@@ -76,9 +76,9 @@ class FeedItemOut(Schema):
     contact_name: str
     contact_phone: str
     status: str = Field(description="listed | withdrawn")
-    published_at: datetime
-    withdrawn_at: datetime | None
-    updated_at: datetime = Field(description="when what the feed shows last changed; pass it as updated_since")
+    published_at: str = Field(description="ISO 8601, to the microsecond")
+    withdrawn_at: str | None
+    updated_at: str = Field(description="when what the feed shows last changed, to the microsecond: the next updated_since")
     url: str
     json_ld: dict = Field(description="schema.org Product with its Offer")
 
@@ -103,8 +103,17 @@ class FeedItemOut(Schema):
         return "withdrawn" if obj.withdrawn_at else "listed"
 
     @staticmethod
+    def resolve_published_at(obj):
+        return obj.published_at.isoformat()
+
+    @staticmethod
+    def resolve_withdrawn_at(obj):
+        return obj.withdrawn_at.isoformat() if obj.withdrawn_at else None
+
+    @staticmethod
     def resolve_updated_at(obj):
-        return obj.feed_updated_at
+        # Full precision (the JSON encoder would cut it to milliseconds): updated_since compares exactly.
+        return obj.feed_updated_at.isoformat()
 
     @staticmethod
     def resolve_url(obj, context):
@@ -126,10 +135,11 @@ def _feed(request, updated_since: datetime | None):
         if timezone.is_naive(updated_since):
             updated_since = updated_since.replace(tzinfo=timezone.get_current_timezone())
         try:
-            if updated_since < FIRST:
-                updated_since = None
+            updated_since = updated_since.astimezone(UTC)
         except OverflowError as e:
             raise BadParameter("updated_since") from e
+        if updated_since < FIRST:
+            updated_since = None
     return selectors.feed(user=request.auth, updated_since=updated_since)
 
 

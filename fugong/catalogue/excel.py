@@ -15,7 +15,7 @@ def _free_months(p) -> str:
 FEED_COLUMNS = [
     Column("number", gettext_lazy("Catalogue number"), width=10),
     Column("name", gettext_lazy("Product name"), width=28),
-    Column("category", gettext_lazy("Category"), width=12, export=lambda p: str(p.get_category_display())),
+    Column("category", gettext_lazy("Product category"), width=12, export=lambda p: str(p.get_category_display())),
     Column("provider", gettext_lazy("Provider"), width=28, export=lambda p: p.provider.name),
     Column("provider_code", gettext_lazy("Provider credit code"), width=22, export=lambda p: p.provider.credit_code),
     Column("description", gettext_lazy("What it does"), width=40),
