@@ -1,4 +1,5 @@
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 
 from fugong import access
 
@@ -17,5 +18,7 @@ class PlatformOnlyFeedMiddleware:
         user = getattr(request, "user", None)
         match = request.resolver_match
         if user is not None and match is not None and not access.platform_may_open(user, match.view_name):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": _("Not found.")}, status=404)
             raise Http404
         return None

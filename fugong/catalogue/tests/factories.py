@@ -88,23 +88,25 @@ def matrix_context(users, inside, outside) -> dict:
     provider_in = make_provider("包头云智信息技术有限公司", user=users[Role.PROVIDER])
     provider_out = make_provider("鄂尔多斯数联科技有限公司")
     call = make_call()
-    product_in = make_product(provider_in, call=call, name="云会议")
+    from fugong.problems.tests.factories import PNG
+
+    product_in = make_product(provider_in, call=call, name="云会议", publish=False)
+    # Approved with the product, so every reader sees it; the other waits on someone else's draft.
+    file_in = services.product_file_add(actor=None, product=product_in, kind="screenshot", name="a.png", content=PNG)
+    services.product_move(actor=None, product=product_in, action="submit")
+    product_in = services.product_move(actor=None, product=product_in, action="approve")
     product_out = make_product(provider_out, call=call, name="安全卫士", category=Category.SECURITY)
     draft_in = make_product(provider_in, call=call, publish=False, name="生产排程草稿")
     draft_out = make_product(provider_out, call=call, publish=False, name="别家的草稿")
-    from fugong.problems.tests.factories import PNG
-
-    files = {
-        True: services.product_file_add(actor=None, product=product_in, kind="screenshot", name="a.png", content=PNG),
-        False: services.product_file_add(actor=None, product=draft_out, kind="screenshot", name="b.png", content=PNG),
-    }
+    file_out = services.product_file_add(actor=None, product=draft_out, kind="screenshot", name="b.png", content=PNG)
     return {
         "provider_in": provider_in,
         "product_in": product_in,
-        "product_out": product_out,
+        "product_out": draft_out,
         "draft_in": draft_in,
         "draft_out": draft_out,
-        "product_file": files,
+        "file_in": file_in,
+        "file_out": file_out,
         "claim_in": make_claim(product_in, inside),
         "claim_out": make_claim(product_out, outside),
     }
