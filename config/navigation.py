@@ -44,6 +44,12 @@ NAVIGATION = [
     NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
     NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+    # ---- catalogue ----
+    NavItem(_("IT product catalogue"), "catalogue:list", ALL_ROLES - {Role.PLATFORM}),
+    NavItem(_("My products"), "catalogue:mine", frozenset({Role.PROVIDER})),
+    NavItem(_("Product claims"), "catalogue:claims", AREA_ROLES | {Role.ENTERPRISE, Role.PROVIDER}),
+    NavItem(_("Product review"), "catalogue:review", frozenset({Role.REGION})),
+    NavItem(_("IT product uptake"), "catalogue:figures", AREA_ROLES),
 ]
 
 

@@ -14,7 +14,7 @@ class ProductForm(forms.Form):
         label=_("Call for products"), queryset=Call.objects.none(), required=False, widget=forms.Select(SELECT)
     )
     name = forms.CharField(label=_("Product name"), max_length=100, widget=forms.TextInput(TEXT))
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, widget=forms.Select(SELECT))
+    category = forms.ChoiceField(label=_("Product category"), choices=Category.choices, widget=forms.Select(SELECT))
     description = forms.CharField(
         label=_("What it does"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 5})
     )

@@ -232,3 +232,30 @@ def brief_section(ctx):
     with translation.override("zh-hans"):
         lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     return Section("catalogue", "信息技术产品推广情况", "".join(lines)) if lines else None
+
+
+def dashboard_panel(ctx):
+    """The dashboard's panel on the IT products (registered with analytics.sections by CatalogueConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from fugong.analytics.sections import Panel
+
+    f = catalogue_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    if not f.products:
+        return None
+    t = f.total
+    figures = [
+        (_("Products listed"), f"{f.products:,}"),
+        (_("Enterprises that claimed"), f"{t.enterprise_count:,}"),
+        (_("Claims"), f"{t.claims:,}"),
+        (_("Delivered"), f"{t.delivered:,}"),
+        (_("Average rating"), f"{t.average_rating:g}" if t.average_rating is not None else "—"),
+    ]
+    return Panel(
+        "catalogue",
+        _("Free IT products"),
+        figures,
+        link=reverse("catalogue:figures"),
+        note=_("Products are counted region-wide; claims in this scope."),
+    )

@@ -529,7 +529,7 @@ CLAIM_TRANSITIONS = Transitions(
             gettext_lazy("Decline"),
             needs_comment=gettext_lazy("Give the reason for declining."),
         ),
-        "rate": Move(frozenset({CS.DELIVERED}), None, frozenset({ENTERPRISE}), gettext_lazy("Rate")),
+        "rate": Move(frozenset({CS.DELIVERED}), None, frozenset({ENTERPRISE}), gettext_lazy("Rate it")),
     },
     states=ClaimState,
     event_model=ClaimEvent,
