@@ -235,4 +235,5 @@ LOGINS = [
     ("enterprise", "baogang", "包头钢铁（集团）有限责任公司"),
     ("provider", "provider", ""),
     ("bank", "bank", "中国工商银行内蒙古分行"),
+    ("platform", "platform", ""),
 ]
