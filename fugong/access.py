@@ -470,6 +470,11 @@ def provider_of(user: User) -> Provider | None:
     return user._provider  # type: ignore[attr-defined]
 
 
+def may_join_provider(user: User) -> bool:
+    """A user of the provider role, not yet bound: the one a provider's membership may take."""
+    return user.role == Role.PROVIDER
+
+
 def is_provider(user: User) -> bool:
     return provider_of(user) is not None
 

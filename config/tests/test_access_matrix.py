@@ -356,7 +356,9 @@ MATRIX.update(
         # In: a listed product; out: another provider's draft, which only the reviewer sees.
         "catalogue:product": Case(lambda c, i: f"/catalogue/products/{_catalogue('product')(c, i).pk}/", READERS),
         "catalogue:product_edit": Case(
-            lambda c, i: f"/catalogue/products/{_catalogue('product')(c, i).pk}/edit/", PROVIDER, out_allowed=frozenset()
+            lambda c, i: f"/catalogue/products/{_catalogue('product')(c, i).pk}/edit/",
+            PROVIDER,
+            out_allowed=frozenset(),
         ),
         # The provider submits its draft; the reviewer may move every product (a refused move answers 302 too).
         "catalogue:product_move": Case(
@@ -528,9 +530,8 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             values=project_figures,
             source="api",
         ).report
-    from fugong.problems.tests.factories import matrix_context
-
     from fugong.catalogue.tests.factories import matrix_context as catalogue_context
+    from fugong.problems.tests.factories import matrix_context
 
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),

@@ -78,7 +78,9 @@ class FeedItemOut(Schema):
     status: str = Field(description="listed | withdrawn")
     published_at: str = Field(description="ISO 8601, to the microsecond")
     withdrawn_at: str | None
-    updated_at: str = Field(description="when what the feed shows last changed, to the microsecond: the next updated_since")
+    updated_at: str = Field(
+        description="when what the feed shows last changed, to the microsecond: the next updated_since"
+    )
     url: str
     json_ld: dict = Field(description="schema.org Product with its Offer")
 

@@ -27,7 +27,12 @@ FEED_COLUMNS = [
     Column("industries", gettext_lazy("Industries suited"), width=16, export=lambda p: p.industry_codes),
     Column("contact_name", gettext_lazy("Contact"), width=10),
     Column("contact_phone", gettext_lazy("Contact phone"), width=14),
-    Column("status", gettext_lazy("Listing status"), width=8, export=lambda p: _("Withdrawn") if p.withdrawn_at else _("Listed")),
+    Column(
+        "status",
+        gettext_lazy("Listing status"),
+        width=8,
+        export=lambda p: _("Withdrawn") if p.withdrawn_at else _("Listed"),
+    ),
     Column("updated_at", gettext_lazy("Updated"), width=20, export=lambda p: p.feed_updated_at.isoformat()),
 ]
 

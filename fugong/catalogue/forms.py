@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +17,7 @@ class ProductForm(forms.Form):
     )
     name = forms.CharField(label=_("Product name"), max_length=100, widget=forms.TextInput(TEXT))
     category = forms.ChoiceField(label=_("Product category"), choices=Category.choices, widget=forms.Select(SELECT))
-    description = forms.CharField(
-        label=_("What it does"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 5})
-    )
+    description = forms.CharField(label=_("What it does"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 5}))
     free_terms = forms.CharField(label=_("What is free"), max_length=300, widget=forms.TextInput(TEXT))
     free_months = forms.IntegerField(
         label=_("Free period (months)"),
@@ -46,9 +46,8 @@ class ProductForm(forms.Form):
         self.fields["call"].queryset = calls  # type: ignore[attr-defined]
         self.fields["industry_codes"].choices = list(Industry.objects.values_list("code", "name"))  # type: ignore[attr-defined]
         for name in ("name", "free_terms", "limits", "contact_name", "description"):
-            self.fields[name].validators += bounds.text_validators(
-                self.fields[name].max_length, multiline=name == "description"  # type: ignore[attr-defined]
-            )
+            field = cast(forms.CharField, self.fields[name])
+            field.validators += bounds.text_validators(field.max_length or 0, multiline=name == "description")
 
     def clean_industry_codes(self):
         return ",".join(self.cleaned_data["industry_codes"])
@@ -76,9 +75,7 @@ class ProviderForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    need = forms.CharField(
-        label=_("What you need it for"), max_length=300, widget=forms.Textarea({**TEXT, "rows": 2})
-    )
+    need = forms.CharField(label=_("What you need it for"), max_length=300, widget=forms.Textarea({**TEXT, "rows": 2}))
     contact_name = forms.CharField(label=_("Contact"), max_length=30, widget=forms.TextInput(TEXT))
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, widget=forms.TextInput(TEXT))
 

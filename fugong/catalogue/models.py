@@ -234,8 +234,7 @@ class Claim(CaseModel):
             models.UniqueConstraint(fields=["product", "enterprise"], name="claim_once_per_product"),
             models.CheckConstraint(
                 name="claim_rating_after_delivery",
-                condition=models.Q(rating__isnull=True)
-                | models.Q(state="delivered", rating__gte=1, rating__lte=5),
+                condition=models.Q(rating__isnull=True) | models.Q(state="delivered", rating__gte=1, rating__lte=5),
             ),
             models.CheckConstraint(
                 name="claim_delivered_has_day",

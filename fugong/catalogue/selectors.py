@@ -36,9 +36,13 @@ def search_q(text: str) -> Q:
     key = term.lower()
     if key.isascii() and key.isalnum():
         for prefix in ("", "provider__"):
-            condition |= Q(**{f"{prefix}name_initials__startswith": key}) | Q(**{f"{prefix}name_pinyin__startswith": key})
+            condition |= Q(**{f"{prefix}name_initials__startswith": key}) | Q(
+                **{f"{prefix}name_pinyin__startswith": key}
+            )
             if len(key) >= 3:
-                condition |= Q(**{f"{prefix}name_pinyin__contains": key}) | Q(**{f"{prefix}name_initials__contains": key})
+                condition |= Q(**{f"{prefix}name_pinyin__contains": key}) | Q(
+                    **{f"{prefix}name_initials__contains": key}
+                )
     return condition
 
 
@@ -66,7 +70,9 @@ def product_list(*, user: User, filters: ProductFilters | None = None, listed: b
 def review_queue(*, user: User) -> QuerySet[Product]:
     if not access.can_review_products(user):
         return Product.objects.none()
-    return Product.objects.filter(state=ProductState.SUBMITTED).select_related("provider", "call").order_by("updated_at")
+    return (
+        Product.objects.filter(state=ProductState.SUBMITTED).select_related("provider", "call").order_by("updated_at")
+    )
 
 
 def own_products(*, user: User) -> QuerySet[Product]:

@@ -119,7 +119,7 @@ def provider_create(
 
 def provider_member_add(*, actor: User | None, provider: Provider, user: User) -> ProviderMember:
     _require_reviewer(actor)
-    if user.role != Role.PROVIDER:
+    if not access.may_join_provider(user):
         raise ValidationError({"user": [_("Only a user of the provider role can work for a provider.")]})
     if ProviderMember.objects.filter(user=user).exists():
         raise ValidationError({"user": [_("This user works for a provider already.")]})
@@ -127,9 +127,7 @@ def provider_member_add(*, actor: User | None, provider: Provider, user: User) -
 
 
 @transaction.atomic
-def call_create(
-    *, actor: User | None, name: str, opens_on: date, closes_on: date, categories: list[str]
-) -> Call:
+def call_create(*, actor: User | None, name: str, opens_on: date, closes_on: date, categories: list[str]) -> Call:
     _require_reviewer(actor)
     values, errors = _errors_of(
         {
@@ -200,9 +198,11 @@ def check_product(data: ProductData) -> dict:
             "free_terms": lambda: _required(
                 bounds.check_text(clean(data.free_terms), max_length=300), _("Say what is free.")
             ),
-            "free_months": lambda: None
-            if data.free_months in (None, "")
-            else bounds.check_int(data.free_months, min_value=1, max_value=120),
+            "free_months": lambda: (
+                None
+                if data.free_months in (None, "")
+                else bounds.check_int(data.free_months, min_value=1, max_value=120)
+            ),
             "limits": lambda: bounds.check_text(clean(data.limits), max_length=300),
             "delivery": lambda: _choice(data.delivery, Delivery.values, _("Choose how enterprises get it.")),
             "link": lambda: _link(data.link, data.delivery),
@@ -226,15 +226,22 @@ def content_of(product: Product) -> dict:
 def _write(product: Product, values: dict) -> None:
     for name, value in values.items():
         setattr(product, name, value)
-    product.name_pinyin, product.name_initials = (k[:n] for k, n in zip(pinyin_keys(product.name), (400, 100)))
+    pinyin, initials = pinyin_keys(product.name)
+    product.name_pinyin, product.name_initials = pinyin[:400], initials[:100]
 
 
 @transaction.atomic
 def product_save(
-    *, actor: User | None, provider: Provider, data: ProductData, product: Product | None = None, call: Call | None = None
+    *,
+    actor: User | None,
+    provider: Provider,
+    data: ProductData,
+    product: Product | None = None,
+    call: Call | None = None,
 ) -> Product:
     """A new draft, or a change: written in place until first published, then held in `pending` for review."""
-    if actor is not None and (access.provider_of(actor) is None or access.provider_of(actor).pk != provider.pk):
+    own = access.provider_of(actor) if actor is not None else None
+    if actor is not None and (own is None or own.pk != provider.pk):
         raise ValidationError({"__all__": [_("Only the provider edits its products.")]})
     values = check_product(data)
     if product is None:
@@ -286,7 +293,9 @@ TRANSITIONS = Transitions(
             frozenset({PROVIDER}),
             gettext_lazy("Submit for review"),
         ),
-        "approve": Move(frozenset({PS.SUBMITTED}), PS.PUBLISHED, frozenset({REVIEWER}), gettext_lazy("Approve and publish")),
+        "approve": Move(
+            frozenset({PS.SUBMITTED}), PS.PUBLISHED, frozenset({REVIEWER}), gettext_lazy("Approve and publish")
+        ),
         "return": Move(
             frozenset({PS.SUBMITTED}),
             PS.RETURNED,
@@ -340,7 +349,7 @@ def next_number(category: str) -> str:
     last = (
         Product.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
     )
-    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:04d}"
+    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:04d}"
 
 
 def product_move(
@@ -405,7 +414,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 def pending_changes(product: Product) -> list[tuple[str, object, object]]:
     """The change waiting for review, field by field: (label, published value, proposed value)."""
     return [
-        (str(Product._meta.get_field(name).verbose_name), getattr(product, name), value)
+        (str(getattr(Product._meta.get_field(name), "verbose_name", name)), getattr(product, name), value)
         for name, value in (product.pending or {}).items()
         if getattr(product, name) != value
     ]
@@ -475,14 +484,14 @@ def claim_create(
     claimed_on: date | None = None,
     at: datetime | None = None,
 ) -> Claim:
-    if actor is not None and not (
-        access.can_claim_products(actor) and access.is_own_enterprise(actor, enterprise.pk)
-    ):
+    if actor is not None and not (access.can_claim_products(actor) and access.is_own_enterprise(actor, enterprise.pk)):
         raise ValidationError({"__all__": [_("Only an enterprise claims a product, for itself.")]})
     values, errors = _errors_of(
         {
             "need": lambda: _required(bounds.check_text(clean(need), max_length=300), _("Say briefly what you need.")),
-            "contact_name": lambda: _required(bounds.check_text(clean(contact_name), max_length=30), _("Give a contact.")),
+            "contact_name": lambda: _required(
+                bounds.check_text(clean(contact_name), max_length=30), _("Give a contact.")
+            ),
             "contact_phone": lambda: _phone(contact_phone),
         }
     )

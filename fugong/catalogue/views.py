@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong import access
@@ -201,7 +201,9 @@ def file_download(request, pk):
     if file is None:
         raise Http404
     product = access.access_product(request.user, file.product_id)
-    if not file.approved and not (access.is_provider_of(request.user, product) or access.can_review_products(request.user)):
+    if not file.approved and not (
+        access.is_provider_of(request.user, product) or access.can_review_products(request.user)
+    ):
         raise Http404
     response = FileResponse(services.file_path(file).open("rb"), content_type=file.content_type)
     response["Content-Disposition"] = "inline" if file.content_type.startswith("image/") else "attachment"
@@ -240,7 +242,11 @@ def calls(request):
     return render(
         request,
         "catalogue/calls.html",
-        {"calls": Call.objects.all(), "today": timezone.localdate(), "reviewer": access.can_review_products(request.user)},
+        {
+            "calls": Call.objects.all(),
+            "today": timezone.localdate(),
+            "reviewer": access.can_review_products(request.user),
+        },
     )
 
 
@@ -294,7 +300,10 @@ def claim_create(request, pk):
     if form.is_valid():
         try:
             claim = services.claim_create(
-                actor=request.user, product=product, enterprise=access.access_own_enterprise(request.user), **form.cleaned_data
+                actor=request.user,
+                product=product,
+                enterprise=access.access_own_enterprise(request.user),
+                **form.cleaned_data,
             )
         except ValidationError as e:
             messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
@@ -369,4 +378,3 @@ def figures(request):
 def figures_export(request):
     stats, as_of = _figures(request)
     return xlsx_response(excel.figures_workbook(stats), f"信息技术产品推广情况-{as_of.isoformat()}.xlsx")
-

@@ -33,9 +33,10 @@ PUBLISHED = {"epidemic": 71, "collaboration": 78, "security": 43, "production": 
 CLAIMING_ENTERPRISES = 380  # at full scale
 FIRST_DAY, LAST_DAY = date(2020, 2, 3), date(2020, 3, 31)
 
-PLACES = ["内蒙古", "呼和浩特", "包头", "鄂尔多斯", "赤峰", "北京", "深圳", "杭州", "上海", "西安", "成都", "南京"]
-BRANDS = ["云智", "数联", "信安", "智造", "蒙科", "草原云", "北疆", "天网", "汇通", "博众", "启航", "中科", "华信", "金盾",
-          "易联", "普惠", "鼎新", "卓越", "恒信", "绿洲"]  # fmt: skip
+PLACES = ["内蒙古", "呼和浩特", "包头", "鄂尔多斯", "赤峰", "北京", "深圳", "杭州", "上海", "西安", "成都",
+          "南京"]  # fmt: skip
+BRANDS = ["云智", "数联", "信安", "智造", "蒙科", "草原云", "北疆", "天网", "汇通", "博众", "启航", "中科", "华信",
+          "金盾", "易联", "普惠", "鼎新", "卓越", "恒信", "绿洲"]  # fmt: skip
 SUFFIXES = ["科技有限公司", "信息技术有限公司", "网络科技股份有限公司", "软件有限公司", "数据服务有限公司"]
 KINDS = {
     "epidemic": ["疫情防控登记系统", "红外测温通行系统", "健康码核验平台", "员工健康打卡小程序", "防疫物资管理系统",
@@ -47,6 +48,7 @@ KINDS = {
     "production": ["生产执行系统MES", "设备远程运维平台", "供应链协同平台", "智能排产系统", "仓储管理系统WMS",
                    "能耗监测平台", "质量追溯系统", "工业互联网平台", "ERP云服务", "产销对接平台"],
 }  # fmt: skip
+FEATURES = ["支持手机和电脑", "7×24小时服务", "一周内上线"]
 FREE_TERMS = ["基础版全部功能免费", "标准版免费使用", "免费开通企业账号", "免费部署及培训", "免费提供云端资源"]
 LIMITS = ["", "每户企业不超过300人", "每户企业限开通1套", "存储空间100G以内", "限内蒙古自治区内企业"]
 NEEDS = ["复工后员工居家办公", "员工返岗健康管理", "厂区出入人员管控", "远程召开生产调度会", "保障生产系统安全",
@@ -92,7 +94,7 @@ def _product(rng, provider, category, name, call, n) -> Product:
         name_pinyin=pinyin[:400],
         name_initials=initials[:100],
         category=category,
-        description=f"{name}：帮助企业在疫情期间{rng.choice(NEEDS)}，{rng.choice(['支持手机和电脑', '7×24小时服务', '一周内上线'])}。",
+        description=f"{name}：帮助企业在疫情期间{rng.choice(NEEDS)}，{rng.choice(FEATURES)}。",
         free_terms=rng.choice(FREE_TERMS),
         free_months=rng.choice([None, 3, 3, 6, 12]),
         limits=rng.choice(LIMITS),
@@ -109,8 +111,8 @@ def build_catalogue(ctx) -> dict[str, int]:
     region = User.objects.filter(username="region").first()
     calls = Call.objects.bulk_create(
         [
-            Call(name="第一批疫情防控和复工复产信息技术产品征集", opens_on=date(2020, 2, 3), closes_on=date(2020, 2, 12),
-                 categories=list(PUBLISHED), created_by=region),
+            Call(name="第一批疫情防控和复工复产信息技术产品征集", opens_on=date(2020, 2, 3),
+                 closes_on=date(2020, 2, 12), categories=list(PUBLISHED), created_by=region),
             Call(name="第二批信息技术产品征集", opens_on=date(2020, 2, 13), closes_on=date(2020, 3, 15),
                  categories=list(PUBLISHED), created_by=region),
         ]
@@ -146,7 +148,10 @@ def build_catalogue(ctx) -> dict[str, int]:
     Product.objects.bulk_create(products)
     products = list(Product.objects.order_by("pk"))
     events = []
-    reasons = {ProductState.RETURNED: "请补充免费期限和服务范围说明", ProductState.REJECTED: "与企业复工复产需求关联不大"}
+    reasons: dict[str, str] = {
+        "returned": "请补充免费期限和服务范围说明",
+        "rejected": "与企业复工复产需求关联不大",
+    }
     for p in products:
         created = _at(p.published_at.date() - timedelta(days=2) if p.published_at else date(2020, 2, 20), 9)
         events.append(ProductEvent(product=p, at=created, actor=None, action="create", to_state="draft"))
@@ -214,7 +219,8 @@ def _claims(ctx, rng: random.Random, published: list[Product], first_provider: P
         if e is baogang and own:
             wanted[id(own[0])] = own[0]
         for p in wanted.values():
-            claimed_on = max(p.published_at.date(), FIRST_DAY) + timedelta(days=rng.randint(0, 30))
+            published_on = p.published_at.date() if p.published_at else FIRST_DAY
+            claimed_on = max(published_on, FIRST_DAY) + timedelta(days=rng.randint(0, 30))
             claimed_on = min(claimed_on, LAST_DAY)
             rows.append(_claim(rng, p, e, claimed_on))
     # The provider login finds new claims waiting, and the enterprise login a delivery to rate.
@@ -229,7 +235,7 @@ def _claims(ctx, rng: random.Random, published: list[Product], first_provider: P
         if c.state in (ClaimState.CONTACTED, ClaimState.DELIVERED):
             events.append(ClaimEvent(claim=c, at=at + timedelta(hours=20), action="contact", from_state="claimed",
                                      to_state="contacted"))  # fmt: skip
-        if c.state == ClaimState.DELIVERED:
+        if c.state == ClaimState.DELIVERED and c.delivered_on is not None:
             events.append(ClaimEvent(claim=c, at=_at(c.delivered_on, 15), action="deliver", from_state="contacted",
                                      to_state="delivered", detail={"on": c.delivered_on.isoformat()}))  # fmt: skip
             if c.rating:

@@ -6,224 +6,405 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0002_load_areas'),
-        ('enterprises', '0002_industries_tags'),
+        ("areas", "0002_load_areas"),
+        ("enterprises", "0002_industries_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=400)),
-                ('name_initials', models.CharField(blank=True, editable=False, max_length=100)),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='credit code')),
-                ('contact_name', models.CharField(max_length=30, verbose_name='contact')),
-                ('contact_phone', models.CharField(max_length=20, verbose_name='contact phone')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("name_pinyin", models.CharField(blank=True, editable=False, max_length=400)),
+                ("name_initials", models.CharField(blank=True, editable=False, max_length=100)),
+                ("credit_code", models.CharField(max_length=18, unique=True, verbose_name="credit code")),
+                ("contact_name", models.CharField(max_length=30, verbose_name="contact")),
+                ("contact_phone", models.CharField(max_length=20, verbose_name="contact phone")),
             ],
             options={
-                'verbose_name': 'provider',
-                'verbose_name_plural': 'providers',
-                'ordering': ['name'],
+                "verbose_name": "provider",
+                "verbose_name_plural": "providers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('opens_on', models.DateField(verbose_name='opens on')),
-                ('closes_on', models.DateField(verbose_name='closes on')),
-                ('categories', models.JSONField(default=list, verbose_name='categories')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("opens_on", models.DateField(verbose_name="opens on")),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                ("categories", models.JSONField(default=list, verbose_name="categories")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call for products',
-                'verbose_name_plural': 'calls for products',
-                'ordering': ['-opens_on', '-pk'],
+                "verbose_name": "call for products",
+                "verbose_name_plural": "calls for products",
+                "ordering": ["-opens_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('need', models.CharField(max_length=300, verbose_name='need')),
-                ('contact_name', models.CharField(max_length=30, verbose_name='contact')),
-                ('contact_phone', models.CharField(max_length=20, verbose_name='contact phone')),
-                ('state', models.CharField(choices=[('claimed', 'Claimed'), ('contacted', 'Contacted'), ('delivered', 'Delivered'), ('declined', 'Declined')], default='claimed', max_length=12, verbose_name='state')),
-                ('claimed_on', models.DateField(verbose_name='claimed on')),
-                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='delivered on')),
-                ('declined_reason', models.CharField(blank=True, max_length=300, verbose_name='reason declined')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='rating')),
-                ('rating_comment', models.CharField(blank=True, max_length=500, verbose_name='comment')),
-                ('county', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='product_claims', to='enterprises.enterprise')),
-                ('league', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("need", models.CharField(max_length=300, verbose_name="need")),
+                ("contact_name", models.CharField(max_length=30, verbose_name="contact")),
+                ("contact_phone", models.CharField(max_length=20, verbose_name="contact phone")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "Claimed"),
+                            ("contacted", "Contacted"),
+                            ("delivered", "Delivered"),
+                            ("declined", "Declined"),
+                        ],
+                        default="claimed",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("claimed_on", models.DateField(verbose_name="claimed on")),
+                ("delivered_on", models.DateField(blank=True, null=True, verbose_name="delivered on")),
+                ("declined_reason", models.CharField(blank=True, max_length=300, verbose_name="reason declined")),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="rating")),
+                ("rating_comment", models.CharField(blank=True, max_length=500, verbose_name="comment")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="product_claims",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "league",
+                    models.ForeignKey(
+                        editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="areas.area"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'verbose_name_plural': 'claims',
-                'ordering': ['-claimed_on', '-pk'],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+                "ordering": ["-claimed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimEvent',
+            name="ClaimEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='when')),
-                ('action', models.CharField(max_length=16, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=12)),
-                ('to_state', models.CharField(blank=True, max_length=12)),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='catalogue.claim')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(verbose_name="when")),
+                ("action", models.CharField(max_length=16, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=12)),
+                ("to_state", models.CharField(blank=True, max_length=12)),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="catalogue.claim"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('returned', 'Returned for changes'), ('published', 'Published'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='draft', max_length=12, verbose_name='state')),
-                ('number', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='catalogue number')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=400)),
-                ('name_initials', models.CharField(blank=True, editable=False, max_length=100)),
-                ('category', models.CharField(choices=[('epidemic', 'Epidemic control'), ('collaboration', 'Collaborative office'), ('security', 'Information security'), ('production', 'Production management')], max_length=16, verbose_name='category')),
-                ('description', models.TextField(max_length=2000, verbose_name='what it does')),
-                ('free_terms', models.CharField(max_length=300, verbose_name='what is free')),
-                ('free_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='free period (months)')),
-                ('limits', models.CharField(blank=True, max_length=300, verbose_name='limits')),
-                ('delivery', models.CharField(choices=[('saas', 'SaaS link'), ('download', 'Download'), ('onsite', 'On-site')], max_length=12, verbose_name='delivery')),
-                ('link', models.URLField(blank=True, max_length=300, verbose_name='link')),
-                ('industry_codes', models.CharField(blank=True, max_length=200, verbose_name='industries suited')),
-                ('contact_name', models.CharField(max_length=30, verbose_name='contact')),
-                ('contact_phone', models.CharField(max_length=20, verbose_name='contact phone')),
-                ('pending', models.JSONField(blank=True, default=dict)),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('feed_updated_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalogue.call', verbose_name='call')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalogue.provider', verbose_name='provider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("returned", "Returned for changes"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="catalogue number"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_pinyin", models.CharField(blank=True, editable=False, max_length=400)),
+                ("name_initials", models.CharField(blank=True, editable=False, max_length=100)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("epidemic", "Epidemic control"),
+                            ("collaboration", "Collaborative office"),
+                            ("security", "Information security"),
+                            ("production", "Production management"),
+                        ],
+                        max_length=16,
+                        verbose_name="category",
+                    ),
+                ),
+                ("description", models.TextField(max_length=2000, verbose_name="what it does")),
+                ("free_terms", models.CharField(max_length=300, verbose_name="what is free")),
+                (
+                    "free_months",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="free period (months)"),
+                ),
+                ("limits", models.CharField(blank=True, max_length=300, verbose_name="limits")),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("saas", "SaaS link"), ("download", "Download"), ("onsite", "On-site")],
+                        max_length=12,
+                        verbose_name="delivery",
+                    ),
+                ),
+                ("link", models.URLField(blank=True, max_length=300, verbose_name="link")),
+                ("industry_codes", models.CharField(blank=True, max_length=200, verbose_name="industries suited")),
+                ("contact_name", models.CharField(max_length=30, verbose_name="contact")),
+                ("contact_phone", models.CharField(max_length=20, verbose_name="contact phone")),
+                ("pending", models.JSONField(blank=True, default=dict)),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn")),
+                ("feed_updated_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "call",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalogue.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalogue.provider",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'IT product',
-                'verbose_name_plural': 'IT products',
-                'ordering': ['number', 'pk'],
+                "verbose_name": "IT product",
+                "verbose_name_plural": "IT products",
+                "ordering": ["number", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='catalogue.product', verbose_name='IT product'),
+            model_name="claim",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="catalogue.product",
+                verbose_name="IT product",
+            ),
         ),
         migrations.CreateModel(
-            name='ProductEvent',
+            name="ProductEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='when')),
-                ('action', models.CharField(max_length=16, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=12)),
-                ('to_state', models.CharField(blank=True, max_length=12)),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='catalogue.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(verbose_name="when")),
+                ("action", models.CharField(max_length=16, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=12)),
+                ("to_state", models.CharField(blank=True, max_length=12)),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="catalogue.product"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProductFile',
+            name="ProductFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('brochure', 'Brochure'), ('screenshot', 'Screenshot')], max_length=12, verbose_name='kind')),
-                ('path', models.CharField(max_length=200, unique=True)),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('approved', models.BooleanField(default=False)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='catalogue.product')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("brochure", "Brochure"), ("screenshot", "Screenshot")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("path", models.CharField(max_length=200, unique=True)),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("approved", models.BooleanField(default=False)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="catalogue.product"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product file',
-                'verbose_name_plural': 'product files',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "product file",
+                "verbose_name_plural": "product files",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='provider',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='catalogue.provider'),
+            model_name="claim",
+            name="provider",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="catalogue.provider"
+            ),
         ),
         migrations.CreateModel(
-            name='ProviderMember',
+            name="ProviderMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='catalogue.provider')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='provider_membership', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="catalogue.provider"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provider_membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'provider member',
-                'verbose_name_plural': 'provider members',
+                "verbose_name": "provider member",
+                "verbose_name_plural": "provider members",
             },
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='call_window_ordered'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="call_window_ordered"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['state', 'category'], name='catalogue_p_state_0fe22e_idx'),
+            model_name="product",
+            index=models.Index(fields=["state", "category"], name="catalogue_p_state_0fe22e_idx"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['provider', 'state'], name='catalogue_p_provide_f98447_idx'),
+            model_name="product",
+            index=models.Index(fields=["provider", "state"], name="catalogue_p_provide_f98447_idx"),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('published_at__isnull', True), ('number__isnull', False), _connector='OR'), name='product_published_has_number'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("published_at__isnull", True), ("number__isnull", False), _connector="OR"),
+                name="product_published_has_number",
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['provider', 'state'], name='catalogue_c_provide_e3c4d6_idx'),
+            model_name="claim",
+            index=models.Index(fields=["provider", "state"], name="catalogue_c_provide_e3c4d6_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['league', 'state'], name='catalogue_c_league__c9dd64_idx'),
+            model_name="claim",
+            index=models.Index(fields=["league", "state"], name="catalogue_c_league__c9dd64_idx"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(fields=('product', 'enterprise'), name='claim_once_per_product'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(fields=("product", "enterprise"), name="claim_once_per_product"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5), ('state', 'delivered')), _connector='OR'), name='claim_rating_after_delivery'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5), ("state", "delivered")),
+                    _connector="OR",
+                ),
+                name="claim_rating_after_delivery",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'delivered'), _negated=True), ('delivered_on__isnull', False), _connector='OR'), name='claim_delivered_has_day'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "delivered"), _negated=True), ("delivered_on__isnull", False), _connector="OR"
+                ),
+                name="claim_delivered_has_day",
+            ),
         ),
     ]

@@ -17,7 +17,12 @@ def product(users):
 
 def _claim(user, product, enterprise):
     return services.claim_create(
-        actor=user, product=product, enterprise=enterprise, need="员工居家办公", contact_name="赵六", contact_phone="13900002222"
+        actor=user,
+        product=product,
+        enterprise=enterprise,
+        need="员工居家办公",
+        contact_name="赵六",
+        contact_phone="13900002222",
     )
 
 
@@ -25,7 +30,9 @@ def _claim(user, product, enterprise):
 def test_an_enterprise_claims_once_for_itself(users, product, baotou_enterprise, ordos_enterprise):
     user = users[Role.ENTERPRISE]
     claim = _claim(user, product, baotou_enterprise)
-    assert claim.state == ClaimState.CLAIMED and claim.league_id == "150200" and claim.provider_id == product.provider_id
+    assert (
+        claim.state == ClaimState.CLAIMED and claim.league_id == "150200" and claim.provider_id == product.provider_id
+    )
     with pytest.raises(ValidationError) as e:
         _claim(user, product, baotou_enterprise)
     assert "product" in e.value.message_dict
@@ -118,7 +125,8 @@ def test_the_enterprise_claims_and_rates_through_the_pages(client, users, produc
     page = client.get(f"/catalogue/products/{product.pk}/").text
     assert 'data-testid="claim-form"' in page
     response = client.post(
-        f"/catalogue/products/{product.pk}/claim/", {"need": "远程办公", "contact_name": "赵六", "contact_phone": "13900002222"}
+        f"/catalogue/products/{product.pk}/claim/",
+        {"need": "远程办公", "contact_name": "赵六", "contact_phone": "13900002222"},
     )
     claim = product.claims.get()
     assert response.status_code == 302 and response["Location"] == f"/catalogue/claims/{claim.pk}/"

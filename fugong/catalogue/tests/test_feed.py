@@ -46,7 +46,9 @@ def test_it_pages_and_follows_a_change_and_a_withdrawal(client, users, platform_
 
     # A change under review does not show; once approved it does, with the new name.
     changed = products[1]
-    services.product_save(actor=users[Role.PROVIDER], provider=provider, product=changed, data=product_data(name="产品1新版"))
+    services.product_save(
+        actor=users[Role.PROVIDER], provider=provider, product=changed, data=product_data(name="产品1新版")
+    )
     services.product_move(actor=users[Role.PROVIDER], product=changed, action="submit")
     assert _get(client, platform_token, "/api/v1/catalogue", updated_since=mark).json()["count"] == 0
     services.product_move(actor=users[Role.REGION], product=changed, action="approve")
@@ -93,7 +95,13 @@ def test_a_provider_without_an_organisation_reads_nothing(client):
 
 @pytest.mark.django_db
 def test_a_platform_account_reads_nothing_else(client, users, platform_token):
-    for url in ("/api/v1/enterprises", "/api/v1/problems", "/api/v1/referrals", "/api/v1/figures", "/api/v1/catalogue/figures"):
+    for url in (
+        "/api/v1/enterprises",
+        "/api/v1/problems",
+        "/api/v1/referrals",
+        "/api/v1/figures",
+        "/api/v1/catalogue/figures",
+    ):
         assert _get(client, platform_token, url).status_code == 404, url
     client.force_login(users[Role.PLATFORM])
     for url in ("/enterprises/", "/problems/", "/finance/", "/catalogue/", "/catalogue/claims/", "/api/v1/enterprises"):
@@ -117,7 +125,11 @@ def test_the_workbook_has_a_fixed_layout(client, platform_token, provider):
     product = make_product(provider)
     services.product_move(actor=None, product=make_product(provider, name="下线产品"), action="withdraw", comment="x")
     response = _get(client, platform_token, "/api/v1/catalogue/export.xlsx")
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     header = rows[1]
     assert header[:4] == ["目录编号", "产品名称", "产品类别", "服务商"] and header[-2:] == ["状态", "更新时间"]
     assert rows[2][0] == product.number and rows[2][-2] == "在架" and rows[3][-2] == "已下架"

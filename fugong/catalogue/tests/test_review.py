@@ -73,7 +73,9 @@ def test_return_needs_reasons_and_the_provider_resubmits(users, draft):
     assert "comment" in e.value.message_dict
     product = _move(reviewer, draft, "return", "请补充免费期限说明")
     assert product.state == ProductState.RETURNED
-    services.product_save(actor=provider_user, provider=product.provider, product=product, data=product_data(limits="不限"))
+    services.product_save(
+        actor=provider_user, provider=product.provider, product=product, data=product_data(limits="不限")
+    )
     assert _move(provider_user, product, "submit").state == ProductState.SUBMITTED
     product.refresh_from_db()
     assert product.limits == "不限"
@@ -85,7 +87,9 @@ def test_a_rejected_product_stays_out_and_cannot_be_edited(users, draft):
     product = _move(users[Role.REGION], draft, "reject", "与疫情防控无关")
     assert product.state == ProductState.REJECTED and not product.is_listed
     with pytest.raises(ValidationError):
-        services.product_save(actor=users[Role.PROVIDER], provider=product.provider, product=product, data=product_data())
+        services.product_save(
+            actor=users[Role.PROVIDER], provider=product.provider, product=product, data=product_data()
+        )
     with pytest.raises(ValidationError):
         _move(users[Role.PROVIDER], product, "submit")
 
@@ -116,7 +120,9 @@ def test_a_change_to_a_published_product_waits_for_review(users, provider):
 @pytest.mark.django_db
 def test_a_dropped_change_leaves_the_published_version(users, provider):
     product = make_product(provider)
-    services.product_save(actor=users[Role.PROVIDER], provider=provider, product=product, data=product_data(name="新名"))
+    services.product_save(
+        actor=users[Role.PROVIDER], provider=provider, product=product, data=product_data(name="新名")
+    )
     _move(users[Role.PROVIDER], product, "submit")
     product = _move(users[Role.REGION], product, "discard")
     assert product.state == ProductState.PUBLISHED and product.name == "钉钉远程办公套件" and product.pending == {}
@@ -162,8 +168,13 @@ def test_bad_product_input_names_the_fields(provider):
             actor=None,
             provider=provider,
             data=product_data(
-                name="", category="games", delivery="saas", link="javascript:alert(1)", industry_codes="99,ab",
-                contact_phone="x", free_months=500,
+                name="",
+                category="games",
+                delivery="saas",
+                link="javascript:alert(1)",
+                industry_codes="99,ab",
+                contact_phone="x",
+                free_months=500,
             ),
         )
     assert set(e.value.message_dict) >= {"name", "category", "link", "industry_codes", "contact_phone", "free_months"}
@@ -173,7 +184,11 @@ def test_bad_product_input_names_the_fields(provider):
 def test_provider_credit_code_is_checked(users):
     with pytest.raises(ValidationError) as e:
         services.provider_create(
-            actor=users[Role.REGION], name="某公司", credit_code="91150102MA0N00000X", contact_name="王", contact_phone="0471-1234567"
+            actor=users[Role.REGION],
+            name="某公司",
+            credit_code="91150102MA0N00000X",
+            contact_name="王",
+            contact_phone="0471-1234567",
         )
     assert "credit_code" in e.value.message_dict
     with pytest.raises(ValidationError):

@@ -20,7 +20,9 @@ def catalogue(users):
             provider, call=call, name="红外测温通行系统", category="epidemic", delivery="onsite", link="",
             industry_codes="13,31",
         ),
-        "guard": make_product(make_provider("鄂尔多斯数联科技有限公司"), call=call, name="终端安全卫士", category="security"),
+        "guard": make_product(
+            make_provider("鄂尔多斯数联科技有限公司"), call=call, name="终端安全卫士", category="security"
+        ),
     }  # fmt: skip
 
 
