@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong import access
-from fugong.accounts.models import Role, User
+from fugong.accounts.models import User
 from fugong.catalogue.models import (
     CONTENT_FIELDS,
     NUMBER_PREFIX,
