@@ -265,3 +265,21 @@ def dashboard_panel(ctx):
         link=reverse("catalogue:figures"),
         note=_("Products are counted region-wide; claims in this scope."),
     )
+
+
+def provider_home(*, user: User) -> dict:
+    """A provider's home: its products by state, and the claims waiting on it (oldest first)."""
+    provider = access.provider_of(user)
+    if provider is None:
+        return {}
+    counts = dict(Product.objects.filter(provider=provider).values_list("state").annotate(n=Count("pk")))
+    waiting = (
+        access.visible_claims(user)
+        .filter(state__in=[ClaimState.CLAIMED, ClaimState.CONTACTED])
+        .select_related("enterprise", "product")
+        .order_by("claimed_on", "pk")
+    )
+    return {
+        "products": [(str(label), counts[value]) for value, label in ProductState.choices if counts.get(value)],
+        "waiting": list(waiting[:10]),
+    }
