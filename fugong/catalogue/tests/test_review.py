@@ -195,3 +195,16 @@ def test_provider_credit_code_is_checked(users):
         services.provider_create(
             actor=users[Role.LEAGUE], name="某公司", credit_code="", contact_name="王", contact_phone="0471-1234567"
         )
+
+
+@pytest.mark.django_db
+def test_the_command_binds_a_provider_user(users):
+    from django.core.management import CommandError, call_command
+
+    provider = make_provider("命令绑定科技有限公司")
+    call_command("provider_member", users[Role.PROVIDER].username, provider=provider.credit_code.lower())
+    assert users[Role.PROVIDER].provider_membership.provider == provider
+    with pytest.raises(CommandError):  # only once, and only the provider role
+        call_command("provider_member", users[Role.PROVIDER].username, provider=provider.credit_code)
+    with pytest.raises(CommandError):
+        call_command("provider_member", users[Role.ENTERPRISE].username, provider=provider.credit_code)
