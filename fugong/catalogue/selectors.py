@@ -159,7 +159,8 @@ def _end_of(day: date) -> datetime:
 
 def catalogue_figures(*, user: User, as_of: date, scope=None) -> CatalogueFigures:
     """The catalogue's uptake as of a day: products listed then (region-wide: the catalogue is one for all), and
-    the claims in the user's scope made by then, in the state recorded now."""
+    the claims in the user's scope made by then; deliveries and their ratings by their day, refusals as recorded
+    now."""
     end = _end_of(as_of)
     products = list(
         Product.objects.filter(published_at__lte=end)
@@ -168,7 +169,7 @@ def catalogue_figures(*, user: User, as_of: date, scope=None) -> CatalogueFigure
         .order_by("number")
     )
     claims = in_scope(access.visible_claims(user).filter(claimed_on__lte=as_of), scope).values_list(
-        "product_id", "enterprise_id", "league_id", "state", "rating"
+        "product_id", "enterprise_id", "league_id", "state", "rating", "delivered_on"
     )
     labels = dict(Category.choices)
     total = Tally("", "")
@@ -182,7 +183,9 @@ def catalogue_figures(*, user: User, as_of: date, scope=None) -> CatalogueFigure
         by_product[p.pk] = Tally(p.number or "", p.name, products=1)
     product_of = {p.pk: p for p in products}
     leagues: dict[str, Tally] = {}
-    for product_id, enterprise_id, league_id, state, rating in claims:
+    for product_id, enterprise_id, league_id, state, rating, delivered_on in claims:
+        # A delivery (and its rating) counts from its day; a claim delivered later was still open then.
+        delivered = state == ClaimState.DELIVERED and delivered_on is not None and delivered_on <= as_of
         product = product_of.get(product_id)
         rows = [total, leagues.setdefault(league_id, Tally(league_id, league_id))]
         if product is not None:
@@ -190,11 +193,11 @@ def catalogue_figures(*, user: User, as_of: date, scope=None) -> CatalogueFigure
         for t in rows:
             t.claims += 1
             t.enterprises.add(enterprise_id)
-            if state == ClaimState.DELIVERED:
+            if delivered:
                 t.delivered += 1
             elif state == ClaimState.DECLINED:
                 t.declined += 1
-            if rating:
+            if rating and delivered:
                 t.rated += 1
                 t.rating_sum += rating
     league_names(leagues.values())

@@ -169,3 +169,15 @@ def test_a_brochure_that_is_not_what_it_claims_is_refused(users, catalogue):
         actor=provider, product=office, kind="brochure", name="手册.pdf", content=b"%PDF-1.4\n" + b"0" * 64
     )
     assert not file.approved and office.files.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_delivery_counts_from_its_day(users, catalogue, baotou_enterprise):
+    from fugong.catalogue.models import Claim
+
+    claim = make_claim(catalogue["office"], baotou_enterprise, state="delivered", rating=5)
+    Claim.objects.filter(pk=claim.pk).update(claimed_on=date(2020, 2, 10), delivered_on=date(2020, 2, 25))
+    before = selectors.catalogue_figures(user=users[Role.REGION], as_of=date(2020, 2, 22))
+    after = selectors.catalogue_figures(user=users[Role.REGION], as_of=date(2020, 2, 25))
+    assert (before.total.claims, before.total.delivered, before.total.average_rating) == (1, 0, None)
+    assert (after.total.claims, after.total.delivered, after.total.average_rating) == (1, 1, 5.0)
