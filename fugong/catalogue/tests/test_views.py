@@ -181,3 +181,15 @@ def test_a_delivery_counts_from_its_day(users, catalogue, baotou_enterprise):
     after = selectors.catalogue_figures(user=users[Role.REGION], as_of=date(2020, 2, 25))
     assert (before.total.claims, before.total.delivered, before.total.average_rating) == (1, 0, None)
     assert (after.total.claims, after.total.delivered, after.total.average_rating) == (1, 1, 5.0)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_catalogue_panel(client, users, catalogue, baotou_enterprise):
+    from fugong.analytics.brief import BriefContext  # noqa: F401 - the brief section is registered
+    from fugong.analytics.sections import keys
+
+    make_claim(catalogue["office"], baotou_enterprise, state="delivered", rating=5)
+    assert "catalogue" in keys()
+    client.force_login(users[Role.LEAGUE])
+    text = client.get(f"/analytics/?as_of={timezone.localdate().isoformat()}").text
+    assert "免费信息技术产品" in text and "/catalogue/figures/" in text
