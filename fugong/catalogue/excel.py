@@ -1,5 +1,7 @@
 """The catalogue's workbooks, their columns declared once: the feed in a fixed layout, and the figures."""
 
+from dataclasses import replace
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,7 +67,7 @@ def figures_workbook(figures) -> bytes:
     ]
     return write_xlsx(
         TALLY_COLUMNS,
-        export_rows(TALLY_COLUMNS, [*figures.by_category, figures.total]),
+        export_rows(TALLY_COLUMNS, [*figures.by_category, replace(figures.total, label=_("Total"))]),
         title=_("IT product uptake"),
         subtitle=figures.as_of.isoformat(),
         sheet_name=str(_("By category")),
