@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from fugong import access
 from fugong.accounts.models import ApiToken
 from fugong.core.bounds import BadParameter
 
@@ -31,6 +32,10 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        # A platform account's token reads the catalogue feed and nothing else.
+        match = request.resolver_match
+        if match is not None and not access.platform_may_open(found.user, match.view_name):
+            raise Http404
         return found.user
 
 
@@ -105,3 +110,4 @@ api.add_router("/v1/problems", "fugong.problems.api.router")
 api.add_router("/v1/referrals", "fugong.finance.api.router")
 api.add_router("/v1/loans", "fugong.relief.api.loans")
 api.add_router("/v1/guarantee-funds", "fugong.relief.api.funds")
+api.add_router("/v1/catalogue", "fugong.catalogue.api.router")

@@ -48,6 +48,12 @@ NAVIGATION = [
     NavItem(_("Maturity watch"), "relief:watch", AREA_ROLES | {Role.BANK}),
     NavItem(_("Loan relief figures"), "relief:stats", AREA_ROLES),
     NavItem(_("Guarantee funds"), "relief:funds", AREA_ROLES | {Role.BANK}),
+    # ---- catalogue ----
+    NavItem(_("IT product catalogue"), "catalogue:list", ALL_ROLES - {Role.PLATFORM}),
+    NavItem(_("My products"), "catalogue:mine", frozenset({Role.PROVIDER})),
+    NavItem(_("Product claims"), "catalogue:claims", AREA_ROLES | {Role.ENTERPRISE, Role.PROVIDER}),
+    NavItem(_("Product review"), "catalogue:review", frozenset({Role.REGION})),
+    NavItem(_("IT product uptake"), "catalogue:figures", AREA_ROLES),
 ]
 
 

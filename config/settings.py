@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fugong.problems",
     "fugong.finance",
     "fugong.relief",
+    "fugong.catalogue",
     "fugong.demo",
 ]
 
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A platform account reads the catalogue feed and nothing else.
+    "fugong.catalogue.middleware.PlatformOnlyFeedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("problems/", include("fugong.problems.urls")),
     path("finance/", include("fugong.finance.urls")),
     path("relief/", include("fugong.relief.urls")),
+    path("catalogue/", include("fugong.catalogue.urls")),
     path("api/", api.urls),
 ]
 

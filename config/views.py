@@ -7,6 +7,7 @@ from django.utils import timezone
 from fugong import access
 from fugong.analytics import selectors as analytics
 from fugong.analytics.figures import Scope
+from fugong.catalogue import selectors as catalogue
 from fugong.core.chosen import chosen_day
 from fugong.dispatch import selectors as dispatch
 from fugong.dispatch.models import Deadline, PeriodType
@@ -34,6 +35,8 @@ def home(request):
         context["loan_groups"] = relief.loans_by_state(user=user)
     elif access.is_guarantor(user):
         context["loan_groups"] = relief.loans_by_state(user=user)
+    elif access.is_provider(user):
+        context["provider_home"] = catalogue.provider_home(user=user)
     elif access.area_scope(user) is not None:
         context.update(_area(request, user, today))
     return render(request, "home.html", context)

@@ -590,3 +590,160 @@ def can_see_all_funds(user: User) -> bool:
     """The region's officials: every fund, and the region's own."""
     area = scope_area(user)
     return area is not None and area.level == Area.Level.REGION
+
+
+# ---- catalogue ----
+# Free IT products. The department's reviewer (who opens calls, registers providers and approves, returns or
+# rejects products) is a region official: the 工信厅 runs the solicitation for the whole region. Providers see
+# and edit their own products and the claims made on them; every other signed-in user but a platform account
+# reads the published catalogue; enterprises claim; platform accounts read the feed and nothing else.
+
+from fugong.catalogue.models import Claim, Product, ProductState, Provider  # noqa: E402 - the block stays together
+
+# What a platform account may open: signing in and out, its settings and tokens, the API description, the feed.
+PLATFORM_OPEN = frozenset(
+    {
+        "home",
+        "healthz",
+        "livez",
+        "set_language",
+        "accounts:login",
+        "accounts:logout",
+        "accounts:settings",
+        "accounts:password_change",
+        "accounts:token_create",
+        "accounts:token_revoke",
+        "api:openapi-json",
+        "api:openapi-view",
+        "api:api-root",
+        "api:catalogue_feed",
+        "api:catalogue_feed_item",
+        "api:catalogue_feed_export",
+    }
+)
+
+
+def is_platform(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.PLATFORM
+
+
+def platform_may_open(user: User, view_name: str) -> bool:
+    """False for a platform account on any page or endpoint but the feed (and its own sign-in and tokens)."""
+    return not is_platform(user) or view_name in PLATFORM_OPEN
+
+
+def provider_of(user: User) -> Provider | None:
+    """The provider organisation a provider's user works for (its membership); None for everyone else."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.PROVIDER):
+        return None
+    if not hasattr(user, "_provider"):
+        membership = getattr(user, "provider_membership", None)
+        user._provider = membership.provider if membership is not None else None  # type: ignore[attr-defined]
+    return user._provider  # type: ignore[attr-defined]
+
+
+def may_join_provider(user: User) -> bool:
+    """A user of the provider role, not yet bound: the one a provider's membership may take."""
+    return user.role == Role.PROVIDER
+
+
+def is_provider(user: User) -> bool:
+    return provider_of(user) is not None
+
+
+def can_review_products(user: User) -> bool:
+    """The department's reviewer: a region official."""
+    return user.is_authenticated and user.is_active and user.role == Role.REGION and bool(user.area_id)
+
+
+def can_see_catalogue(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role != Role.PLATFORM
+
+
+def can_read_feed(user: User) -> bool:
+    return is_provider(user) or (is_platform(user) and user.is_active)
+
+
+def can_claim_products(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id is not None
+
+
+def can_see_catalogue_figures(user: User) -> bool:
+    return user.is_authenticated and user.role in AREA_ROLES
+
+
+def listed_products() -> QuerySet[Product]:
+    """The catalogue as everyone reads it: published and not withdrawn."""
+    return Product.objects.filter(published_at__isnull=False).exclude(state=ProductState.WITHDRAWN)
+
+
+def feed_products(user: User) -> QuerySet[Product]:
+    """Every product ever published, withdrawn ones included (the feed marks them), to feed readers."""
+    if not can_read_feed(user):
+        return Product.objects.none()
+    return Product.objects.filter(published_at__isnull=False)
+
+
+def visible_products(user: User) -> QuerySet[Product]:
+    """The listed catalogue; a provider also its own products in every state; the reviewer every product."""
+    if not can_see_catalogue(user):
+        return Product.objects.none()
+    if can_review_products(user):
+        return Product.objects.all()
+    provider = provider_of(user)
+    if provider is not None:
+        return Product.objects.filter(Q(pk__in=listed_products().values("pk")) | Q(provider_id=provider.pk))
+    return listed_products()
+
+
+def access_product(user: User, pk: int) -> Product:
+    return _first_or_404(visible_products(user).select_related("provider", "call").filter(pk=pk))
+
+
+def is_provider_of(user: User, product: Product) -> bool:
+    provider = provider_of(user)
+    return provider is not None and product.provider_id == provider.pk
+
+
+def access_own_product(user: User, pk: int) -> Product:
+    """A product its provider edits: 404 for anyone else, the reviewer included."""
+    provider = provider_of(user)
+    if provider is None:
+        raise Http404
+    return _first_or_404(Product.objects.select_related("provider", "call").filter(pk=pk, provider_id=provider.pk))
+
+
+def can_see_claim(user: User, claim: Claim) -> bool:
+    """The row-level form of visible_claims."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return claim.enterprise_id == user.enterprise_id
+    if user.role == Role.PROVIDER:
+        provider = provider_of(user)
+        return provider is not None and claim.provider_id == provider.pk
+    return in_area_scope(user, league_id=claim.league_id, county_id=claim.county_id)
+
+
+def visible_claims(user: User) -> QuerySet[Claim]:
+    """An enterprise its own claims; a provider the claims on its products; officials and work groups by area."""
+    if not (user.is_authenticated and user.is_active):
+        return Claim.objects.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return Claim.objects.filter(enterprise_id=user.enterprise_id)
+    if user.role == Role.PROVIDER:
+        provider = provider_of(user)
+        return Claim.objects.none() if provider is None else Claim.objects.filter(provider_id=provider.pk)
+    scope = area_scope(user)
+    return Claim.objects.none() if scope is None else Claim.objects.filter(scope)
+
+
+def access_claim(user: User, pk: int) -> Claim:
+    return _first_or_404(
+        visible_claims(user).select_related("product", "provider", "enterprise", "league", "county").filter(pk=pk)
+    )
+
+
+def is_provider_of_claim(user: User, claim: Claim) -> bool:
+    provider = provider_of(user)
+    return provider is not None and claim.provider_id == provider.pk

@@ -5,7 +5,7 @@ cannot ship without deciding who may open it. Out of scope answers 404, never 40
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -440,6 +440,104 @@ MATRIX.update(
 )
 
 
+# ---- catalogue ----
+def _catalogue(key):
+    return lambda c, i: c["catalogue"][key + ("_in" if i else "_out")]
+
+
+def _png_upload(ctx, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fugong.problems.tests.factories import PNG
+
+    return {"kind": "screenshot", "file": SimpleUploadedFile("shot.png", PNG, content_type="image/png")}
+
+
+READERS = ALL - {Role.PLATFORM}
+PROVIDER = frozenset({Role.PROVIDER})
+REVIEWER = frozenset({Role.REGION})
+FEED_READERS = frozenset({Role.PROVIDER, Role.PLATFORM})
+MATRIX.update(
+    {
+        "catalogue:list": Case(lambda c, i: "/catalogue/", READERS, scoped=False),
+        "catalogue:print": Case(lambda c, i: "/catalogue/print/", READERS, scoped=False),
+        "catalogue:mine": Case(lambda c, i: "/catalogue/mine/", PROVIDER, scoped=False),
+        "catalogue:review": Case(lambda c, i: "/catalogue/review/", REVIEWER, scoped=False),
+        "catalogue:product_create": Case(lambda c, i: "/catalogue/products/new/", PROVIDER, scoped=False),
+        # In: a listed product; out: another provider's draft, which only the reviewer sees.
+        "catalogue:product": Case(lambda c, i: f"/catalogue/products/{_catalogue('product')(c, i).pk}/", READERS),
+        "catalogue:product_edit": Case(
+            lambda c, i: f"/catalogue/products/{_catalogue('product')(c, i).pk}/edit/",
+            PROVIDER,
+            out_allowed=frozenset(),
+        ),
+        # The provider submits its draft; the reviewer may move every product (a refused move answers 302 too).
+        "catalogue:product_move": Case(
+            lambda c, i: f"/catalogue/products/{_catalogue('draft')(c, i).pk}/moves/",
+            PROVIDER | REVIEWER,
+            method="post",
+            ok=302,
+            body={"action": "submit"},
+        ),
+        "catalogue:file_upload": Case(
+            lambda c, i: f"/catalogue/products/{_catalogue('product')(c, i).pk}/files/",
+            PROVIDER,
+            method="post",
+            ok=302,
+            body=_png_upload,
+            out_allowed=frozenset(),
+        ),
+        "catalogue:file": Case(lambda c, i: f"/catalogue/files/{_catalogue('file')(c, i).pk}/", READERS),
+        "catalogue:claim_create": Case(
+            lambda c, i: f"/catalogue/products/{c['catalogue']['product_in'].pk}/claim/",
+            frozenset({Role.ENTERPRISE}),
+            method="post",
+            ok=302,
+            scoped=False,
+            body={"need": "远程办公", "contact_name": "赵六", "contact_phone": "13900002222"},
+        ),
+        "catalogue:calls": Case(lambda c, i: "/catalogue/calls/", PROVIDER | REVIEWER, scoped=False),
+        "catalogue:call_create": Case(lambda c, i: "/catalogue/calls/new/", REVIEWER, scoped=False),
+        "catalogue:providers": Case(lambda c, i: "/catalogue/providers/", REVIEWER, scoped=False),
+        "catalogue:provider_create": Case(lambda c, i: "/catalogue/providers/new/", REVIEWER, scoped=False),
+        "catalogue:claims": Case(
+            lambda c, i: "/catalogue/claims/", AREA_READERS | {Role.ENTERPRISE, Role.PROVIDER}, scoped=False
+        ),
+        "catalogue:claim": Case(
+            lambda c, i: f"/catalogue/claims/{_catalogue('claim')(c, i).pk}/",
+            AREA_READERS | {Role.ENTERPRISE, Role.PROVIDER},
+        ),
+        # The provider moves it; the enterprise may rate (a move refused now answers 302 with the reason).
+        "catalogue:claim_move": Case(
+            lambda c, i: f"/catalogue/claims/{_catalogue('claim')(c, i).pk}/moves/",
+            frozenset({Role.PROVIDER, Role.ENTERPRISE}),
+            method="post",
+            ok=302,
+            body={"action": "contact"},
+            out_allowed=frozenset(),
+        ),
+        "catalogue:figures": Case(_figures("/catalogue/figures/"), AREA_READERS),
+        "catalogue:figures_export": Case(_figures("/catalogue/figures/export.xlsx"), AREA_READERS),
+        "api:catalogue_feed": Case(lambda c, i: "/api/v1/catalogue", FEED_READERS, scoped=False),
+        "api:catalogue_feed_export": Case(lambda c, i: "/api/v1/catalogue/export.xlsx", FEED_READERS, scoped=False),
+        "api:catalogue_feed_item": Case(
+            lambda c, i: f"/api/v1/catalogue/{c['catalogue']['product_in'].number}", FEED_READERS, scoped=False
+        ),
+        "api:catalogue_figures": Case(_figures("/api/v1/catalogue/figures"), AREA_READERS),
+    }
+)
+
+# A platform account reads the feed and nothing else: every other page and endpoint answers it 404.
+PLATFORM_OPENS = {
+    "home", "healthz", "livez", "set_language", "accounts:login", "accounts:logout", "accounts:settings",
+    "accounts:password_change", "accounts:token_create", "accounts:token_revoke", "api:openapi-json",
+    "api:openapi-view", "api:api-root", "api:catalogue_feed", "api:catalogue_feed_export", "api:catalogue_feed_item",
+}  # fmt: skip
+for _name, _case in list(MATRIX.items()):
+    if _name not in PLATFORM_OPENS and Role.PLATFORM in _case.allowed:
+        MATRIX[_name] = replace(_case, allowed=_case.allowed - {Role.PLATFORM})
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
@@ -543,10 +641,12 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             values=project_figures,
             source="api",
         ).report
+    from fugong.catalogue.tests.factories import matrix_context as catalogue_context
     from fugong.problems.tests.factories import matrix_context
 
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),
+        "catalogue": catalogue_context(users, baotou_enterprise, ordos_enterprise),  # ---- catalogue ----
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),
@@ -626,7 +726,7 @@ def test_lists_never_show_out_of_scope_objects(client, ctx, role):
     outside, inside = ctx["outside"], ctx["inside"]
     page = client.get("/enterprises/").text
     api = client.get("/api/v1/enterprises").json()
-    codes = {item["credit_code"] for item in api["items"]}
+    codes = {item["credit_code"] for item in api.get("items", [])}  # a platform account gets 404
     projects = client.get("/enterprises/projects/").text
     assert outside.name not in page or role == Role.REGION
     assert outside.credit_code not in codes or role == Role.REGION

@@ -110,7 +110,21 @@ def test_it_gives_officials_the_days_completeness_missing_enterprises_and_open_p
 def test_the_provider_is_told_plainly_what_the_role_is_for(client, users):
     response = home(client, users[Role.PROVIDER])
     assert 'data-testid="role-purpose"' in response.text
-    assert "later release" in response.text or "后续版本" in response.text
+    assert 'data-testid="provider-home"' not in response.text  # not bound to a provider yet: nothing to do
+
+
+def test_the_provider_home_lists_its_products_and_the_claims_waiting(client, users, baotou_enterprise):
+    from fugong.catalogue.tests.factories import make_claim, make_product, make_provider
+
+    product = make_product(make_provider("内蒙古云端科技有限公司", user=users[Role.PROVIDER]), name="云会议")
+    make_claim(product, baotou_enterprise, need="居家办公")
+    response = home(client, users[Role.PROVIDER])
+    assert 'data-testid="provider-home"' in response.text and baotou_enterprise.name in response.text
+
+
+def test_the_platform_account_is_told_it_reads_the_feed(client, users):
+    response = home(client, users[Role.PLATFORM])
+    assert 'data-testid="role-purpose"' in response.text and "/api/v1/catalogue" in response.text
 
 
 def test_the_home_opens_on_the_day_chosen_on_the_dashboard(client, users, baotou_enterprise, day):

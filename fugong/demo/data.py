@@ -236,4 +236,5 @@ LOGINS = [
     ("provider", "provider", ""),
     ("bank", "bank", "中国工商银行内蒙古分行"),
     ("guarantor", "guarantor", ""),
+    ("platform", "platform", ""),
 ]

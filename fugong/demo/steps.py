@@ -20,6 +20,7 @@ from fugong.accounts.models import Bank, Department, User, WorkGroup
 from fugong.areas.models import Area, Park
 from fugong.core.text import clean_name
 from fugong.demo import data as d
+from fugong.demo.catalogue import build_catalogue, wipe_catalogue
 from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
 from fugong.demo.problems import build_problems, wipe_problems
@@ -186,4 +187,5 @@ STEPS: list[Step] = [
     Step("problems", build_problems, wipe_problems),
     Step("referrals", build_referrals, wipe_referrals),
     Step("relief", build_relief, wipe_relief),
+    Step("catalogue", build_catalogue, wipe_catalogue),
 ]
