@@ -44,6 +44,9 @@ NAVIGATION = [
     NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
     NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+    # ---- arrears ----
+    NavItem(_("Arrears ledger"), "arrears:list", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Arrears clearing figures"), "arrears:figures", AREA_ROLES),
 ]
 
 

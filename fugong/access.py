@@ -418,3 +418,64 @@ def can_call_about(user: User, enterprise: Enterprise, *, problem=None, referral
     if referral is not None and user.is_authenticated and user.role == Role.BANK:
         return referral.enterprise_id == enterprise.pk and can_see_referral(user, referral)
     return False
+
+
+# ---- arrears ----
+# The arrears ledger: the creditor enterprise sees its own items; officials and work groups by area scope;
+# officials verify and record repayments in their area; banks, providers and the others see nothing.
+
+from fugong.arrears.models import ArrearsItem  # noqa: E402 - kept with the block of its gates
+
+
+def visible_arrears(user: User) -> QuerySet[ArrearsItem]:
+    if not (user.is_authenticated and user.is_active):
+        return ArrearsItem.objects.none()
+    if user.role == Role.ENTERPRISE:
+        if user.enterprise_id is None:
+            return ArrearsItem.objects.none()
+        return ArrearsItem.objects.filter(enterprise_id=user.enterprise_id)
+    scope = area_scope(user)
+    return ArrearsItem.objects.none() if scope is None else ArrearsItem.objects.filter(scope)
+
+
+def access_arrears(user: User, pk: int) -> ArrearsItem:
+    return _first_or_404(
+        visible_arrears(user)
+        .select_related("enterprise", "league", "county", "debtor_area", "created_by")
+        .filter(pk=pk)
+    )
+
+
+def can_see_arrears(user: User, item: ArrearsItem) -> bool:
+    """The row-level form of visible_arrears."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return user.enterprise_id is not None and item.enterprise_id == user.enterprise_id
+    return in_area_scope(user, league_id=item.league_id, county_id=item.county_id)
+
+
+def can_see_arrears_ledger(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.ENTERPRISE)
+
+
+def can_verify_arrears(user: User, item: ArrearsItem) -> bool:
+    """Verification, the repayment plan and repayments: officials of the item's area."""
+    return can_edit_registry(user) and can_see_arrears(user, item)
+
+
+def can_record_arrears_for(user: User, enterprise: Enterprise) -> bool:
+    """An enterprise records what it is owed; officials for the enterprises of their area."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    return can_edit_registry(user) and visible_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def can_import_arrears(user: User) -> bool:
+    return can_edit_registry(user)
+
+
+def can_see_arrears_figures(user: User) -> bool:
+    return user.is_authenticated and user.role in AREA_ROLES
