@@ -329,6 +329,65 @@ MATRIX.update(
 )
 
 
+# ---- arrears ----
+def _arrears(ctx, inside):
+    return ctx["arrears_in"] if inside else ctx["arrears_out"]
+
+
+def _arrears_batch(ctx, inside):
+    return ctx["arrears_batches"][ctx["role"]] if inside else ctx["arrears_batches"]["other"]
+
+
+ARREARS_VIEWERS = AREA_READERS | {Role.ENTERPRISE}
+ARREARS_WRITERS = OFFICIALS | {Role.ENTERPRISE}
+MATRIX.update(
+    {
+        "arrears:list": Case(lambda c, i: "/arrears/", ARREARS_VIEWERS, scoped=False),
+        "arrears:export": Case(lambda c, i: "/arrears/export.xlsx", ARREARS_VIEWERS, scoped=False),
+        "arrears:figures": Case(_figures("/arrears/figures/"), AREA_READERS),
+        "arrears:create": Case(lambda c, i: "/arrears/new/", ARREARS_WRITERS, scoped=False),
+        "arrears:import": Case(lambda c, i: "/arrears/import/", OFFICIALS, scoped=False),
+        # Batches are private to their uploader: someone else's is 404 even to the region.
+        "arrears:import_preview": Case(
+            lambda c, i: f"/arrears/import/{_arrears_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
+        ),
+        "arrears:detail": Case(lambda c, i: f"/arrears/{_arrears(c, i).pk}/", ARREARS_VIEWERS),
+        # A comment may be added by the officials of the area and by the creditor; work groups only read.
+        "arrears:move": Case(
+            lambda c, i: f"/arrears/{_arrears(c, i).pk}/moves/",
+            ARREARS_WRITERS,
+            method="post",
+            ok=302,
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+        "api:list_arrears": Case(lambda c, i: "/api/v1/arrears", ALL, scoped=False),
+        "api:get_arrears": Case(lambda c, i: f"/api/v1/arrears/{_arrears(c, i).pk}", ARREARS_VIEWERS),
+        "api:create_arrears": Case(
+            lambda c, i: "/api/v1/arrears",
+            ARREARS_WRITERS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "credit_code": c["inside"].credit_code,
+                "debtor": "包头市矩阵局",
+                "debtor_type": "government",
+                "debtor_area": "150200",
+                "contract": "矩阵合同",
+                "amount": "12.5",
+                "accepted_on": "2020-01-02",
+            },  # fmt: skip
+        ),
+        "api:move_arrears": Case(
+            lambda c, i: f"/api/v1/arrears/{_arrears(c, i).pk}/moves",
+            ARREARS_WRITERS,
+            method="post",
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
@@ -434,8 +493,19 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
         ).report
     from fugong.problems.tests.factories import matrix_context
 
+    # ---- arrears ----
+    from fugong.arrears.tests.factories import arrears_matrix_context
+
+    arrears = arrears_matrix_context(baotou_enterprise, ordos_enterprise)
+    arrears["arrears_batches"] = {
+        role: ImportBatch.objects.create(kind="arrears", user=user, filename="q.xlsx") for role, user in users.items()
+    }
+    arrears["arrears_batches"]["other"] = ImportBatch.objects.create(
+        kind="arrears", user=tokens["other"].user, filename="q.xlsx"
+    )
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),
+        **arrears,
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),

@@ -183,14 +183,16 @@ def plan_rows(*, user: User, rows: list[Row], seen: dict | None = None) -> list[
                 "value": area_text
             }
         amount = v.get("amount")
+        yuan = None
         if isinstance(amount, Decimal) and amount >= YUAN_LOOKALIKE and "amount" not in errors:
-            warnings.append({
-                "column": "amount",
-                "message": _(
-                    "%(amount)s (10k yuan) is %(yi)s 亿元 owed on one contract: if the sheet is in yuan, divide by "
-                    "%(factor)s."
-                ) % {"amount": f"{amount:,}", "yi": f"{amount / YUAN_FACTOR:,.2f}", "factor": f"{YUAN_FACTOR:,}"},
-            })  # fmt: skip
+            yuan = _(
+                "%(amount)s (10k yuan) is %(yi)s 亿元 owed on one contract: if the sheet is in yuan, divide by "
+                "%(factor)s."
+            ) % {"amount": f"{amount:,}", "yi": f"{amount / YUAN_FACTOR:,.2f}", "factor": f"{YUAN_FACTOR:,}"}
+            if amount > services.AMOUNT_MAX:
+                errors["amount"] = yuan  # too large to be anything but yuan
+            else:
+                warnings.append({"column": "amount", "message": yuan})
         days = v.get("agreed_days")
         data = None
         if enterprise is not None and area is not None:

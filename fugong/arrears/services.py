@@ -62,6 +62,13 @@ TRANSITIONS = Transitions(
         "plan": Move(frozenset({State.CONFIRMED}), None, OFFICIALS, gettext_lazy("Record the repayment plan")),
         # The creditor reports money received too; the item is cleared when nothing is left owing.
         "repay": Move(frozenset({State.CONFIRMED}), None, OFFICIALS | {CREDITOR}, gettext_lazy("Record a repayment")),
+        "comment": Move(
+            frozenset(State.values),
+            None,
+            OFFICIALS | {CREDITOR},
+            gettext_lazy("Add a comment"),
+            needs_comment=gettext_lazy("Write the comment."),
+        ),
     },
     states=State,
     event_model=ArrearsEvent,
@@ -236,6 +243,8 @@ def arrears_move(
     today = timezone.localdate()
 
     def apply(item: ArrearsItem, _move) -> dict:
+        if action == "comment":
+            return {}
         if action == "dispute":
             item.dispute_reason = cases.text(reason or comment)[:300]
             return {}

@@ -86,11 +86,11 @@ def test_a_dispute_needs_its_reason_and_a_new_confirmation_clears_it(item, users
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (Role.REGION, ["confirm", "dispute"]),
-        (Role.LEAGUE, ["confirm", "dispute"]),
-        (Role.COUNTY, ["confirm", "dispute"]),
+        (Role.REGION, ["confirm", "dispute", "comment"]),
+        (Role.LEAGUE, ["confirm", "dispute", "comment"]),
+        (Role.COUNTY, ["confirm", "dispute", "comment"]),
         (Role.WORKGROUP, []),
-        (Role.ENTERPRISE, []),
+        (Role.ENTERPRISE, ["comment"]),
         (Role.BANK, []),
         (Role.HANDLER, []),
         (Role.PROVIDER, []),
@@ -106,7 +106,7 @@ def test_the_creditor_records_repayments_once_confirmed_but_never_verifies(item,
         move(item, creditor, "confirm")
     assert "Only an official of its area may do “Confirm”." in str(e.value)
     item = move(item, users[Role.LEAGUE], "confirm")
-    assert services.allowed_actions(creditor, item) == ["repay"]
+    assert services.allowed_actions(creditor, item) == ["repay", "comment"]
     assert move(item, creditor, "repay", amount=Decimal(1), on=date(2020, 2, 21)).repaid == Decimal(1)
 
 
