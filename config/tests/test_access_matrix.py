@@ -491,10 +491,9 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             values=project_figures,
             source="api",
         ).report
-    from fugong.problems.tests.factories import matrix_context
-
     # ---- arrears ----
     from fugong.arrears.tests.factories import arrears_matrix_context
+    from fugong.problems.tests.factories import matrix_context
 
     arrears = arrears_matrix_context(baotou_enterprise, ordos_enterprise)
     arrears["arrears_batches"] = {

@@ -186,3 +186,25 @@ def brief_section(ctx):
 
     lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     return Section("arrears", "清欠工作", "".join(lines)) if lines else None
+
+
+def dashboard_panel(ctx):
+    """The dashboard's panel on arrears clearing (registered with analytics.sections by ArrearsConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from fugong.analytics.sections import Panel
+
+    if not access.can_see_arrears_figures(ctx.user):
+        return None
+    t = arrears_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope, top=0).total
+    if not t.items:
+        return None
+    amount = _("%(amount)s (10k yuan)")
+    figures = [
+        (_("Owed"), amount % {"amount": f"{t.owed:,.0f}"}),
+        (_("Verified"), amount % {"amount": f"{t.verified:,.0f}"}),
+        (_("Repaid"), amount % {"amount": f"{t.repaid:,.0f}"}),
+        (_("Cleared share"), f"{rate_text(t.cleared_share)}%"),
+    ]
+    return Panel("arrears", _("Arrears clearing"), figures, link=reverse("arrears:figures"))

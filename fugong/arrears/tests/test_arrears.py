@@ -271,3 +271,18 @@ def test_the_brief_sentence(item, users):
     ]
     assert selectors.brief_lines(user=users[Role.REGION], as_of=date(2020, 2, 9)) == []
     assert timezone.localdate() >= date(2020, 2, 22)
+
+
+def test_the_dashboard_panel_reads_the_figures(item, users):
+    from fugong.analytics import sections
+    from fugong.analytics.figures import Scope
+    from fugong.arrears.selectors import dashboard_panel
+
+    move(item, users[Role.REGION], "confirm")
+    move(item, users[Role.REGION], "repay", amount=Decimal("25"), on=date(2020, 2, 20))
+    assert sections.keys().count("arrears") == 1
+    ctx = sections.DashboardContext(user=users[Role.LEAGUE], as_of=date(2020, 2, 22), scope=Scope())
+    panel = dashboard_panel(ctx)
+    assert [value for _label, value in panel.figures] == ["100 (10k yuan)", "100 (10k yuan)", "25 (10k yuan)", "25%"]
+    assert dashboard_panel(sections.DashboardContext(users[Role.BANK], date(2020, 2, 22), Scope())) is None
+    assert dashboard_panel(sections.DashboardContext(users[Role.LEAGUE], date(2020, 2, 1), Scope())) is None

@@ -23,8 +23,10 @@ def clerk_sheet(rows, *, amount_header="拖欠金额（万元）") -> io.BytesIO
     ws = wb.active
     ws.append(["包头市清理拖欠民营企业中小企业账款台账（2020年2月）"])
     ws.merge_cells("A1:K1")
-    ws.append(["序号", "企业名称", "统一社会信用代码", "欠款单位", "欠款主体类型", "所在地区", "合同名称", amount_header,
-               "验收日期", "约定付款期限（天）", "是否背靠背"])  # fmt: skip
+    ws.append([
+        "序号", "企业名称", "统一社会信用代码", "欠款单位", "欠款主体类型", "所在地区", "合同名称", amount_header,
+        "验收日期", "约定付款期限（天）", "是否背靠背",
+    ])  # fmt: skip
     for n, row in enumerate(rows, start=1):
         ws.append([n, *row])
     out = io.BytesIO()
@@ -37,8 +39,8 @@ def clerk_sheet(rows, *, amount_header="拖欠金额（万元）") -> io.BytesIO
 def row(enterprise, contract, amount, **kw):
     return [
         enterprise.name, enterprise.credit_code, kw.get("debtor", "包头市某区住房和城乡建设局"),
-        kw.get("type", "机关事业单位"), kw.get("area", "昆都仑区"), contract, amount, kw.get("accepted", "2019年11月5日"),
-        kw.get("days", 30), kw.get("pww", "否"),
+        kw.get("type", "机关事业单位"), kw.get("area", "昆都仑区"), contract, amount,
+        kw.get("accepted", "2019年11月5日"), kw.get("days", 30), kw.get("pww", "否"),
     ]  # fmt: skip
 
 
@@ -96,7 +98,9 @@ def test_a_sheet_with_a_bad_row_saves_nothing_and_names_row_and_column(client, u
 def test_an_amount_that_looks_like_yuan_is_warned_with_the_factor(client, users, baotou_enterprise):
     client.force_login(users[Role.LEAGUE])
     sheet = clerk_sheet([
-        row(baotou_enterprise, "A", "125,000"), row(baotou_enterprise, "B", "80"), row(baotou_enterprise, "C", "3,600,000")
+        row(baotou_enterprise, "A", "125,000"),
+        row(baotou_enterprise, "B", "80"),
+        row(baotou_enterprise, "C", "3,600,000"),
     ])  # fmt: skip
     preview = upload(client, sheet)
     issues = [(i["row"], i["column"], i["level"]) for i in ImportBatch.objects.get().issues]
