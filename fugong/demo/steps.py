@@ -20,6 +20,7 @@ from fugong.accounts.models import Bank, Department, User, WorkGroup
 from fugong.areas.models import Area, Park
 from fugong.core.text import clean_name
 from fugong.demo import data as d
+from fugong.demo.arrears import build_arrears, wipe_arrears
 from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
 from fugong.demo.problems import build_problems, wipe_problems
@@ -184,4 +185,6 @@ STEPS: list[Step] = [
     # Problems and referrals follow the reports.
     Step("problems", build_problems, wipe_problems),
     Step("referrals", build_referrals, wipe_referrals),
+    # ---- arrears ----
+    Step("arrears", build_arrears, wipe_arrears),
 ]
