@@ -47,6 +47,9 @@ NAVIGATION = [
     # ---- arrears ----
     NavItem(_("Arrears ledger"), "arrears:list", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Arrears clearing figures"), "arrears:figures", AREA_ROLES),
+    # ---- chains ----
+    NavItem(_("Needs and offers"), "chains:posts", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Chains of leading enterprises"), "chains:links", AREA_ROLES | {Role.ENTERPRISE}),
 ]
 
 

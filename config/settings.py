@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fugong.problems",
     "fugong.finance",
     "fugong.arrears",
+    "fugong.chains",
     "fugong.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("problems/", include("fugong.problems.urls")),
     path("finance/", include("fugong.finance.urls")),
     path("arrears/", include("fugong.arrears.urls")),
+    path("chains/", include("fugong.chains.urls")),
     path("api/", api.urls),
 ]
 
