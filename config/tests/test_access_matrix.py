@@ -388,6 +388,88 @@ MATRIX.update(
 )
 
 
+# ---- chains ----
+def _chain(ctx, inside, what):
+    return ctx[f"{what}_{'in' if inside else 'out'}"]
+
+
+def _leader(ctx, inside):
+    return ctx["inside"] if inside else ctx["chain_leader_out"]
+
+
+CHAIN_VIEWERS = AREA_READERS | {Role.ENTERPRISE}
+CHAIN_WRITERS = OFFICIALS | {Role.ENTERPRISE}
+MATRIX.update(
+    {
+        "chains:posts": Case(lambda c, i: "/chains/", CHAIN_VIEWERS, scoped=False),
+        "chains:export": Case(lambda c, i: "/chains/export.xlsx", CHAIN_VIEWERS, scoped=False),
+        "chains:post_create": Case(lambda c, i: "/chains/new/", CHAIN_WRITERS, scoped=False),
+        "chains:post": Case(lambda c, i: f"/chains/{_chain(c, i, 'chain_post').pk}/", CHAIN_VIEWERS),
+        "chains:post_action": Case(
+            lambda c, i: f"/chains/{_chain(c, i, 'chain_post').pk}/action/",
+            CHAIN_WRITERS,
+            method="post",
+            ok=302,
+            body={"action": "reconfirm"},
+        ),
+        # Already paired: the pairing is refused with a message, after the gate let the official through.
+        "chains:pair": Case(
+            lambda c, i: "/chains/pair/",
+            OFFICIALS,
+            method="post",
+            ok=302,
+            body=lambda c, i: {"need": _chain(c, i, "pairing").need_id, "offer": _chain(c, i, "pairing").offer_id},
+        ),
+        "chains:pairings": Case(lambda c, i: "/chains/pairings/", CHAIN_VIEWERS, scoped=False),
+        "chains:pairing": Case(lambda c, i: f"/chains/pairings/{_chain(c, i, 'pairing').pk}/", CHAIN_VIEWERS),
+        "chains:pairing_move": Case(
+            lambda c, i: f"/chains/pairings/{_chain(c, i, 'pairing').pk}/moves/",
+            CHAIN_WRITERS,
+            method="post",
+            ok=302,
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+        "chains:links": Case(lambda c, i: "/chains/links/", CHAIN_VIEWERS, scoped=False),
+        "chains:links_export": Case(lambda c, i: "/chains/links/export.xlsx", CHAIN_VIEWERS, scoped=False),
+        "chains:chain": Case(lambda c, i: f"/chains/links/{_leader(c, i).credit_code}/", CHAIN_VIEWERS),
+        "chains:figures": Case(_figures("/chains/figures/"), AREA_READERS),
+        "api:list_chain_posts": Case(lambda c, i: "/api/v1/chain-needs", ALL, scoped=False),
+        "api:get_chain_post": Case(lambda c, i: f"/api/v1/chain-needs/{_chain(c, i, 'chain_post').pk}", CHAIN_VIEWERS),
+        "api:create_chain_post": Case(
+            lambda c, i: "/api/v1/chain-needs",
+            CHAIN_WRITERS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "credit_code": c["inside"].credit_code,
+                "side": "need",
+                "category": "part",
+                "product": "矩阵零件",
+                "on": "2020-03-01",
+            },  # fmt: skip
+        ),
+        "api:list_chain_links": Case(lambda c, i: "/api/v1/chain-links", ALL, scoped=False),
+        "api:create_chain_link": Case(
+            lambda c, i: "/api/v1/chain-links",
+            OFFICIALS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "leader": c["inside"].credit_code,
+                "partner": c["outside"].credit_code,
+                "relation": "customer",
+            },
+        ),
+        # Last: it removes the link the chain pages above show.
+        "chains:link_delete": Case(
+            lambda c, i: f"/chains/links/{_chain(c, i, 'chain_link').pk}/delete/", OFFICIALS, method="post", ok=302
+        ),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
@@ -502,8 +584,13 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     arrears["arrears_batches"]["other"] = ImportBatch.objects.create(
         kind="arrears", user=tokens["other"].user, filename="q.xlsx"
     )
+    # ---- chains ----
+    from fugong.chains.tests.factories import chains_matrix_context
+
+    chains = chains_matrix_context(baotou_enterprise, ordos_enterprise)
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),
+        **chains,
         **arrears,
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),

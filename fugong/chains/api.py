@@ -102,7 +102,7 @@ class LinkOut(Schema):
     id: int
     leader: str
     leader_name: str
-    role: str
+    relation: str
     partner: str
     partner_name: str
     product: str
@@ -118,14 +118,14 @@ class LinkFilterIn(Schema):
 class LinkIn(Schema):
     leader: Text(18)
     partner: Text(18)
-    role: Text(8)
+    relation: Text(8)
     product: Text(100) = ""
 
 
 def _link_out(row) -> dict:
     link = row.link
     return {
-        "id": link.pk, "leader": link.leader.credit_code, "leader_name": link.leader.name, "role": link.role,
+        "id": link.pk, "leader": link.leader.credit_code, "leader_name": link.leader.name, "relation": link.relation,
         "partner": link.partner.credit_code, "partner_name": link.partner.name, "product": link.product,
         "status": row.status, "held_back": row.held_back,
     }  # fmt: skip
@@ -154,7 +154,9 @@ def create_chain_link(request, payload: LinkIn):
     partner = Enterprise.objects.filter(credit_code=payload.partner.strip().upper()).first()
     if partner is None:
         raise ValidationError({"partner": [_("No enterprise with this credit code in the registry.")]})
-    link = services.link_create(actor=user, leader=leader, partner=partner, role=payload.role, product=payload.product)
+    link = services.link_create(
+        actor=user, leader=leader, partner=partner, relation=payload.relation, product=payload.product
+    )
     found = selectors.chains(user=user, day=timezone.localdate(), leader_id=leader.pk)
     row = next(r for c in found for r in [*c.suppliers, *c.customers] if r.link.pk == link.pk)
     return 201, _link_out(row)

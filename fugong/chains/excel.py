@@ -22,7 +22,7 @@ POST_COLUMNS = [
 LINK_COLUMNS = [
     Column("leader", _("Leading enterprise"), width=30, export=lambda r: r.link.leader.name),
     Column("leader_code", _("Credit code"), width=22, export=lambda r: r.link.leader.credit_code),
-    Column("role", _("Role"), width=8, export=lambda r: str(r.link.get_role_display())),
+    Column("relation", _("Supplier or customer"), width=8, export=lambda r: str(r.link.get_relation_display())),
     Column("partner", _("Partner"), width=30, export=lambda r: r.link.partner.name),
     Column("partner_code", _("Partner's credit code"), width=22, export=lambda r: r.link.partner.credit_code),
     Column("partner_league", _("League"), width=12, export=lambda r: r.link.partner.league.name),

@@ -34,7 +34,7 @@ class PostForm(ForEnterpriseForm):
 
 class LinkForm(forms.Form):
     partner = forms.CharField(label=_("Partner's credit code"), max_length=18, widget=forms.TextInput(TEXT))
-    role = forms.ChoiceField(label=_("Role"), choices=LinkRole.choices, widget=forms.Select(SELECT))
+    relation = forms.ChoiceField(label=_("Supplier or customer"), choices=LinkRole.choices, widget=forms.Select(SELECT))
     product = forms.CharField(
         label=_("Product"), max_length=100, required=False, validators=bounds.text_validators(100),
         widget=forms.TextInput(TEXT),

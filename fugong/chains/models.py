@@ -121,18 +121,18 @@ class ChainLink(AreaCopyModel, TimeStampedModel):
     partner = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="chain_partners", verbose_name=_("partner")
     )
-    role = models.CharField(_("role"), max_length=8, choices=LinkRole.choices)
+    relation = models.CharField(_("supplier or customer"), max_length=8, choices=LinkRole.choices)
     product = models.CharField(_("product"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        ordering = ["leader_id", "role", "pk"]
+        ordering = ["leader_id", "relation", "pk"]
         verbose_name = _("chain link")
         verbose_name_plural = _("chain links")
         constraints = [
-            models.UniqueConstraint(fields=["leader", "partner", "role"], name="chain_link_once"),
+            models.UniqueConstraint(fields=["leader", "partner", "relation"], name="chain_link_once"),
             models.CheckConstraint(name="chain_link_not_itself", condition=~models.Q(leader=models.F("partner"))),
         ]
 
     def __str__(self):
-        return f"{self.leader} {self.get_role_display()} {self.partner}"
+        return f"{self.leader} {self.get_relation_display()} {self.partner}"

@@ -146,7 +146,7 @@ def chains(*, user: User, day: date, scope=None, leader_id: int | None = None) -
     for link in links:
         chain = found.setdefault(link.leader_id, Chain(link.leader, status.get(link.leader_id, NOT_REPORTED)))
         row = LinkRow(link, status.get(link.partner_id, NOT_REPORTED))
-        (chain.suppliers if link.role == LinkRole.SUPPLIER else chain.customers).append(row)
+        (chain.suppliers if link.relation == LinkRole.SUPPLIER else chain.customers).append(row)
     return sorted(found.values(), key=lambda c: (-c.leader.normal_output, c.leader.name))
 
 

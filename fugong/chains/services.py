@@ -238,26 +238,26 @@ CASE = CaseType(TRANSITIONS, access.access_pairing, pairing_move)
 
 @transaction.atomic
 def link_create(
-    *, actor: User | None, leader: Enterprise, partner: Enterprise, role: str, product: str = ""
+    *, actor: User | None, leader: Enterprise, partner: Enterprise, relation: str, product: str = ""
 ) -> ChainLink:
     """A main supplier or customer of a leading enterprise, entered by an official of the leader's area."""
     values, errors = _checked({"product": lambda: bounds.check_text(product, max_length=100)})
-    if role not in LinkRole.values:
-        errors["role"] = [_("A link is a supplier or a customer.")]
+    if relation not in LinkRole.values:
+        errors["relation"] = [_("A link is a supplier or a customer.")]
     if not leader.tags.filter(code=Tag.Code.LEADING).exists():
         errors["leader"] = [_("Chains are kept for leading enterprises.")]
     if partner.pk == leader.pk:
         errors["partner"] = [_("An enterprise is not its own supplier or customer.")]
     if actor is not None and not access.can_edit_chain_links(actor, leader):
         errors["leader"] = [_("You cannot edit this enterprise's chain.")]
-    if not errors and ChainLink.objects.filter(leader=leader, partner=partner, role=role).exists():
+    if not errors and ChainLink.objects.filter(leader=leader, partner=partner, relation=relation).exists():
         errors["partner"] = [_("Already in this chain.")]
     if errors:
         raise ValidationError(errors)
     return ChainLink.objects.create(
         leader=leader,
         partner=partner,
-        role=role,
+        relation=relation,
         product=clean(values["product"]),
         league_id=leader.league_id,
         county_id=leader.county_id,

@@ -235,7 +235,7 @@ def chain_detail(request, credit_code):
                 try:
                     services.link_create(
                         actor=request.user, leader=leader, partner=partner,
-                        role=form.cleaned_data["role"], product=form.cleaned_data["product"],
+                        relation=form.cleaned_data["relation"], product=form.cleaned_data["product"],
                     )  # fmt: skip
                 except ValidationError as e:
                     add_service_errors(form, e)

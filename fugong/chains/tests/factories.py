@@ -30,6 +30,6 @@ def chains_matrix_context(inside, outside) -> dict:
         offer = make_post(offer_by, side="offer", product="焦炭", posted_on=today)
         out[f"chain_post_{key}"] = need
         out[f"pairing_{key}"] = services.pairing_create(actor=None, need=need, offer=offer)
-        out[f"chain_link_{key}"] = services.link_create(actor=None, leader=leader, partner=partner, role="supplier")
+        out[f"chain_link_{key}"] = services.link_create(actor=None, leader=leader, partner=partner, relation="supplier")
     out["chain_leader_out"] = leader_out
     return out

@@ -140,8 +140,13 @@ def test_the_chain_shows_each_link_status_and_the_bottleneck_list(baotou_enterpr
     stopped = make_enterprise(county="150602", name="鄂尔多斯配套乙有限公司")
     silent = make_enterprise(county="150203", name="包头市配套丙有限公司")
     customer = make_enterprise(county="150203", name="包头市客户丁有限公司")
-    for partner, role in ((resumed, "supplier"), (stopped, "supplier"), (silent, "supplier"), (customer, "customer")):
-        services.link_create(actor=users[Role.LEAGUE], leader=baotou_enterprise, partner=partner, role=role)
+    for partner, relation in (
+        (resumed, "supplier"),
+        (stopped, "supplier"),
+        (silent, "supplier"),
+        (customer, "customer"),
+    ):
+        services.link_create(actor=users[Role.LEAGUE], leader=baotou_enterprise, partner=partner, relation=relation)
     day = date(2020, 2, 22)
     report(resumed, day - timedelta(days=3), "production_resumed")
     report(stopped, day - timedelta(days=1), "not_resumed")
@@ -163,16 +168,16 @@ def test_the_chain_shows_each_link_status_and_the_bottleneck_list(baotou_enterpr
 def test_only_leading_enterprises_have_chains_and_officials_of_their_area_edit_them(baotou_enterprise, users):
     plain = make_enterprise(county="150203")
     with pytest.raises(ValidationError) as e:
-        services.link_create(actor=None, leader=plain, partner=baotou_enterprise, role="supplier")
+        services.link_create(actor=None, leader=plain, partner=baotou_enterprise, relation="supplier")
     assert "leader" in e.value.message_dict
     for role in (Role.WORKGROUP, Role.ENTERPRISE, Role.BANK):
         with pytest.raises(ValidationError):
-            services.link_create(actor=users[role], leader=baotou_enterprise, partner=plain, role="supplier")
+            services.link_create(actor=users[role], leader=baotou_enterprise, partner=plain, relation="supplier")
     with pytest.raises(ValidationError):
-        services.link_create(actor=None, leader=baotou_enterprise, partner=baotou_enterprise, role="supplier")
-    services.link_create(actor=users[Role.COUNTY], leader=baotou_enterprise, partner=plain, role="supplier")
+        services.link_create(actor=None, leader=baotou_enterprise, partner=baotou_enterprise, relation="supplier")
+    services.link_create(actor=users[Role.COUNTY], leader=baotou_enterprise, partner=plain, relation="supplier")
     with pytest.raises(ValidationError):
-        services.link_create(actor=users[Role.COUNTY], leader=baotou_enterprise, partner=plain, role="supplier")
+        services.link_create(actor=users[Role.COUNTY], leader=baotou_enterprise, partner=plain, relation="supplier")
 
 
 def test_scope(users, baotou_enterprise, ordos_enterprise):
@@ -226,7 +231,7 @@ def test_the_brief_sentence(users, baotou_enterprise):
     supplier = make_enterprise(county="150203", name="包头市焦化有限公司")
     offer = make_post(supplier, side="offer", product="焦炭", posted_on=date(2020, 2, 16))
     pairing = services.pairing_create(actor=None, need=need, offer=offer, on=date(2020, 2, 17))
-    services.link_create(actor=None, leader=baotou_enterprise, partner=supplier, role="supplier")
+    services.link_create(actor=None, leader=baotou_enterprise, partner=supplier, relation="supplier")
     lines = selectors.brief_lines(user=users[Role.REGION], as_of=date(2020, 2, 22))
     assert lines == [
         "发布产业链配套需求1条、供给1条，撮合对接1对，已达成0对；梳理1户龙头企业上下游配套企业1户，"
