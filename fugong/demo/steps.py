@@ -21,6 +21,7 @@ from fugong.areas.models import Area, Park
 from fugong.core.text import clean_name
 from fugong.demo import data as d
 from fugong.demo.arrears import build_arrears, wipe_arrears
+from fugong.demo.chains import build_chains, wipe_chains
 from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
 from fugong.demo.problems import build_problems, wipe_problems
@@ -187,4 +188,6 @@ STEPS: list[Step] = [
     Step("referrals", build_referrals, wipe_referrals),
     # ---- arrears ----
     Step("arrears", build_arrears, wipe_arrears),
+    # ---- chains ----
+    Step("chains", build_chains, wipe_chains),
 ]
