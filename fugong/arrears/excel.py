@@ -212,12 +212,12 @@ def plan_rows(*, user: User, rows: list[Row], seen: dict | None = None) -> list[
                 errors.setdefault(key if key in COLUMNS_BY_KEY else "credit_code", " ".join(messages))
             if days is not None and not 1 <= days <= AGREED_DAYS_MAX:
                 errors.setdefault("agreed_days", _("Payment is due within 60 days of acceptance at most."))
-            key = (code, clean(data.debtor), clean(data.contract))
-            if key in seen and not errors:
-                errors["contract"] = _("The same creditor, debtor and contract as row %(row)d.") % {"row": seen[key]}
-            elif key in existing and not errors:
+            same = (code, clean(data.debtor), clean(data.contract))
+            if same in seen and not errors:
+                errors["contract"] = _("The same creditor, debtor and contract as row %(row)d.") % {"row": seen[same]}
+            elif same in existing and not errors:
                 errors["contract"] = _("This contract with this debtor is already in the ledger.")
-            seen.setdefault(key, row.number)
+            seen.setdefault(same, row.number)
         planned.append(
             {
                 "row": row.number,
