@@ -433,6 +433,12 @@ MATRIX.update(
         "chains:links_export": Case(lambda c, i: "/chains/links/export.xlsx", CHAIN_VIEWERS, scoped=False),
         "chains:chain": Case(lambda c, i: f"/chains/links/{_leader(c, i).credit_code}/", CHAIN_VIEWERS),
         "chains:figures": Case(_figures("/chains/figures/"), AREA_READERS),
+        "chains:links_import": Case(lambda c, i: "/chains/links/import/", OFFICIALS, scoped=False),
+        "chains:links_import_preview": Case(
+            lambda c, i: f"/chains/links/import/{c['chain_batches'][c['role'] if i else 'other'].pk}/",
+            OFFICIALS,
+            out_allowed=frozenset(),
+        ),
         "api:list_chain_posts": Case(lambda c, i: "/api/v1/chain-needs", ALL, scoped=False),
         "api:get_chain_post": Case(lambda c, i: f"/api/v1/chain-needs/{_chain(c, i, 'chain_post').pk}", CHAIN_VIEWERS),
         "api:create_chain_post": Case(
@@ -588,6 +594,13 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     from fugong.chains.tests.factories import chains_matrix_context
 
     chains = chains_matrix_context(baotou_enterprise, ordos_enterprise)
+    chains["chain_batches"] = {
+        role: ImportBatch.objects.create(kind="chains.links", user=user, filename="l.xlsx")
+        for role, user in users.items()
+    }
+    chains["chain_batches"]["other"] = ImportBatch.objects.create(
+        kind="chains.links", user=tokens["other"].user, filename="l.xlsx"
+    )
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),
         **chains,

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +15,7 @@ from fugong import access
 from fugong.chains import excel, selectors, services
 from fugong.chains.forms import LinkForm, MoveForm, PostForm
 from fugong.chains.models import Category, PairingState, Side
-from fugong.core import bounds
+from fugong.core import bounds, imports
 from fugong.core.case_views import moves_view
 from fugong.core.excel import export_rows, write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
@@ -193,6 +194,7 @@ def chain_list(request):
         "day": day,
         "chains": found,
         "bottlenecks": [c for c in found if c.blocking],
+        "can_import": access.can_pair(request.user),
         "leaders": access.visible_enterprises(request.user).filter(tags=Tag.Code.LEADING).order_by("name")[:500]
         if access.can_pair(request.user)
         else [],
@@ -284,3 +286,41 @@ def figures(request):
         "bottlenecks": selectors.bottlenecks(user=request.user, day=as_of, scope=scope),
     }
     return render(request, "chains/figures.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_import(request):
+    if not access.can_pair(request.user):
+        raise Http404
+    form = imports.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        done = imports.upload_to_preview(
+            request, form, importer=excel.LINK_IMPORTER, url_name="chains:links_import_preview"
+        )
+        if done is not None:
+            return done
+    return render(
+        request, "chains/import.html", imports.upload_context(form, excel.IMPORT_COLUMNS, cancel="chains:links")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_import_preview(request, batch_id):
+    """The import flow's preview, whole or not at all, as the arrears ledger's."""
+    if not access.can_pair(request.user):
+        raise Http404
+    batch, _importer = imports.own_batch(request.user, [excel.LINK_IMPORTER], batch_id)
+    refused = (batch.counts or {}).get("error", 0)
+    if refused and request.method == "POST" and request.POST.get("action") == "commit":
+        messages.error(request, _("The sheet is imported whole: fix the rows with errors and upload it again."))
+        return redirect(request.path)
+    context = {"valid": 0, "optional": [], "whole": True} if refused else {}
+    return imports.preview_page(
+        request,
+        importers=[excel.LINK_IMPORTER],
+        batch_id=batch_id,
+        upload_url=reverse("chains:links_import"),
+        context=context,
+    )

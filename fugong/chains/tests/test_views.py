@@ -75,3 +75,56 @@ def test_the_api(client, users, baotou_enterprise, ordos_enterprise):
     listed = api(client, users[Role.COUNTY], "get", "/api/v1/chain-links?as_of=2020-02-22").json()
     assert [i["partner"] for i in listed["items"]] == [ordos_enterprise.credit_code]
     assert api(client, users[Role.BANK], "get", "/api/v1/chain-links").json()["count"] == 0
+
+
+def test_chain_links_are_imported_whole_from_a_sheet(client, users, baotou_enterprise, ordos_enterprise):
+    import io
+
+    import openpyxl
+
+    from fugong.core.models import ImportBatch
+
+    supplier = make_enterprise(county="150203", name="包头市配套甲有限公司")
+
+    def sheet(rows):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["包头市龙头企业产业链配套清单"])
+        ws.merge_cells("A1:F1")
+        ws.append(
+            [
+                "龙头企业名称",
+                "龙头企业统一社会信用代码",
+                "上下游",
+                "配套企业名称",
+                "配套企业统一社会信用代码",
+                "配套产品",
+            ]
+        )
+        for row in rows:
+            ws.append(row)
+        out = io.BytesIO()
+        wb.save(out)
+        out.seek(0)
+        out.name = "产业链.xlsx"
+        return out
+
+    b, s, o = baotou_enterprise.credit_code, supplier.credit_code, ordos_enterprise.credit_code
+    client.force_login(users[Role.LEAGUE])
+    bad = client.post("/chains/links/import/", {"file": sheet([
+        ["包钢", b, "上游", "甲", s, "焦炭"], ["包钢", b, "上游", "甲", s, "焦炭"], ["包钢", b, "旁边", "乙", o, ""],
+        ["甲", s, "上游", "包钢", b, ""],
+    ])})  # fmt: skip
+    assert bad.status_code == 302
+    issues = {(i["row"], i["column"]) for i in ImportBatch.objects.get().issues}
+    assert issues == {(4, "partner"), (5, "relation"), (6, "leader")}
+    client.post(bad["Location"], {"action": "commit"})
+    assert not ChainLink.objects.exists()
+    good = client.post(
+        "/chains/links/import/",
+        {"file": sheet([["包钢", b, "上游", "甲", s, "焦炭"], ["包钢", b, "下游", "乙", o, ""]])},
+    )
+    client.post(good["Location"], {"action": "commit"})
+    assert sorted(ChainLink.objects.values_list("partner__credit_code", "relation")) == sorted(
+        [(s, "supplier"), (o, "customer")]
+    )
