@@ -52,3 +52,4 @@ class MoveForm(forms.Form):
     amount = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     on = forms.DateField(required=False)
     reason = forms.CharField(required=False, max_length=300)
+    comment = forms.CharField(required=False, max_length=2000)

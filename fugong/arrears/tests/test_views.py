@@ -227,3 +227,10 @@ def test_bad_api_input_is_refused_naming_the_field(client, users, baotou_enterpr
     response = api(client, users[Role.LEAGUE], "post", "/api/v1/arrears", body)
     assert response.status_code == status, response.content
     assert not ArrearsItem.objects.exists()
+
+
+def test_the_creditor_adds_a_comment_from_the_page(client, users, baotou_enterprise):
+    item = make_item(baotou_enterprise)
+    client.force_login(users[Role.ENTERPRISE])
+    client.post(f"/arrears/{item.pk}/moves/", {"action": "comment", "comment": "债务人承诺3月底前支付"})
+    assert list(item.events.values_list("action", "comment")) == [("report", "表单"), ("comment", "债务人承诺3月底前支付")]
