@@ -233,4 +233,5 @@ def test_the_creditor_adds_a_comment_from_the_page(client, users, baotou_enterpr
     item = make_item(baotou_enterprise)
     client.force_login(users[Role.ENTERPRISE])
     client.post(f"/arrears/{item.pk}/moves/", {"action": "comment", "comment": "债务人承诺3月底前支付"})
-    assert list(item.events.values_list("action", "comment")) == [("report", "表单"), ("comment", "债务人承诺3月底前支付")]
+    events = list(item.events.values_list("action", "comment"))
+    assert events == [("report", "表单"), ("comment", "债务人承诺3月底前支付")]
