@@ -18,14 +18,23 @@ IGNORED = [".venv", "node_modules", "static", "staticfiles", "var", "test-artifa
 
 
 def regenerate(tmp_path: Path) -> polib.POFile:
-    target = tmp_path / "zh_Hans" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    shutil.copy(PO, target / "django.po")
+    """makemessages over a copy of the source, so that the committed catalogue is never written.
+
+    (makemessages writes to ./locale whatever LOCALE_PATHS says, so it runs in the copy's folder.)
+    """
+    base = Path(settings.BASE_DIR)
+    copy = tmp_path / "src"
+    skip = shutil.ignore_patterns(*IGNORED, ".git", "__pycache__", "*.mo", "db.sqlite3*")
+    for name in ("manage.py",):
+        copy.mkdir(exist_ok=True)
+        shutil.copy(base / name, copy / name)
+    for folder in ("config", "fugong", "templates", "locale"):
+        shutil.copytree(base / folder, copy / folder, ignore=skip)
     args = [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "-v0"]
     args += [f"--ignore={name}" for name in IGNORED]
-    env = {"LOCALE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
-    subprocess.run(args, cwd=settings.BASE_DIR, env=env, check=True, timeout=120)  # noqa: S603 - fixed arguments
-    return polib.pofile(str(target / "django.po"))
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    subprocess.run(args, cwd=copy, env=env, check=True, timeout=120)  # noqa: S603 - fixed arguments
+    return polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
 
 
 def test_every_string_is_translated(tmp_path):
