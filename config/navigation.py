@@ -54,6 +54,12 @@ NAVIGATION = [
     NavItem(_("Product claims"), "catalogue:claims", AREA_ROLES | {Role.ENTERPRISE, Role.PROVIDER}),
     NavItem(_("Product review"), "catalogue:review", frozenset({Role.REGION})),
     NavItem(_("IT product uptake"), "catalogue:figures", AREA_ROLES),
+    # ---- arrears ----
+    NavItem(_("Arrears ledger"), "arrears:list", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Arrears clearing figures"), "arrears:figures", AREA_ROLES),
+    # ---- chains ----
+    NavItem(_("Needs and offers"), "chains:posts", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Chains of leading enterprises"), "chains:links", AREA_ROLES | {Role.ENTERPRISE}),
 ]
 
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "fugong.finance",
     "fugong.relief",
     "fugong.catalogue",
+    "fugong.arrears",
+    "fugong.chains",
     "fugong.demo",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("finance/", include("fugong.finance.urls")),
     path("relief/", include("fugong.relief.urls")),
     path("catalogue/", include("fugong.catalogue.urls")),
+    path("arrears/", include("fugong.arrears.urls")),
+    path("chains/", include("fugong.chains.urls")),
     path("api/", api.urls),
 ]
 

@@ -747,3 +747,164 @@ def access_claim(user: User, pk: int) -> Claim:
 def is_provider_of_claim(user: User, claim: Claim) -> bool:
     provider = provider_of(user)
     return provider is not None and claim.provider_id == provider.pk
+
+
+# ---- arrears ----
+# The arrears ledger: the creditor enterprise sees its own items; officials and work groups by area scope;
+# officials verify and record repayments in their area; banks, providers and the others see nothing.
+
+from fugong.arrears.models import ArrearsItem  # noqa: E402 - kept with the block of its gates
+
+
+def visible_arrears(user: User) -> QuerySet[ArrearsItem]:
+    if not (user.is_authenticated and user.is_active):
+        return ArrearsItem.objects.none()
+    if user.role == Role.ENTERPRISE:
+        if user.enterprise_id is None:
+            return ArrearsItem.objects.none()
+        return ArrearsItem.objects.filter(enterprise_id=user.enterprise_id)
+    scope = area_scope(user)
+    return ArrearsItem.objects.none() if scope is None else ArrearsItem.objects.filter(scope)
+
+
+def access_arrears(user: User, pk: int) -> ArrearsItem:
+    return _first_or_404(
+        visible_arrears(user)
+        .select_related("enterprise", "league", "county", "debtor_area", "created_by")
+        .filter(pk=pk)
+    )
+
+
+def can_see_arrears(user: User, item: ArrearsItem) -> bool:
+    """The row-level form of visible_arrears."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return user.enterprise_id is not None and item.enterprise_id == user.enterprise_id
+    return in_area_scope(user, league_id=item.league_id, county_id=item.county_id)
+
+
+def can_see_arrears_ledger(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.ENTERPRISE)
+
+
+def can_verify_arrears(user: User, item: ArrearsItem) -> bool:
+    """Verification, the repayment plan and repayments: officials of the item's area."""
+    return can_edit_registry(user) and can_see_arrears(user, item)
+
+
+def can_record_arrears_for(user: User, enterprise: Enterprise) -> bool:
+    """An enterprise records what it is owed; officials for the enterprises of their area."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    return can_edit_registry(user) and visible_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def can_import_arrears(user: User) -> bool:
+    return can_edit_registry(user)
+
+
+def can_see_arrears_figures(user: User) -> bool:
+    return user.is_authenticated and user.role in AREA_ROLES
+
+
+# ---- chains ----
+# Needs and offers: the posting enterprise sees its own, officials and work groups by area scope; officials
+# pair them and keep the chains of the leading enterprises of their area. Banks and providers see nothing.
+
+from fugong.chains.models import ChainLink, ChainPost, Pairing  # noqa: E402 - kept with the block of its gates
+
+
+def visible_chain_posts(user: User) -> QuerySet[ChainPost]:
+    if not (user.is_authenticated and user.is_active):
+        return ChainPost.objects.none()
+    if user.role == Role.ENTERPRISE:
+        if user.enterprise_id is None:
+            return ChainPost.objects.none()
+        return ChainPost.objects.filter(enterprise_id=user.enterprise_id)
+    scope = area_scope(user)
+    return ChainPost.objects.none() if scope is None else ChainPost.objects.filter(scope)
+
+
+def access_chain_post(user: User, pk: int) -> ChainPost:
+    return _first_or_404(
+        visible_chain_posts(user).select_related("enterprise", "league", "county", "industry").filter(pk=pk)
+    )
+
+
+def can_see_chains(user: User) -> bool:
+    return user.is_authenticated and (user.role in AREA_ROLES or user.role == Role.ENTERPRISE)
+
+
+def can_post_chain_for(user: User, enterprise: Enterprise) -> bool:
+    """An enterprise posts its own needs and offers; officials for the enterprises of their area."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    return can_edit_registry(user) and visible_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def can_manage_chain_post(user: User, post: ChainPost) -> bool:
+    """Reconfirm or close: the posting enterprise, or an official of its area."""
+    if is_own_enterprise(user, post.enterprise_id):
+        return True
+    return can_edit_registry(user) and in_area_scope(user, league_id=post.league_id, county_id=post.county_id)
+
+
+def can_pair(user: User) -> bool:
+    """Pairings are made by officials, between needs and offers they see."""
+    return can_edit_registry(user)
+
+
+def visible_pairings(user: User) -> QuerySet[Pairing]:
+    if not (user.is_authenticated and user.is_active):
+        return Pairing.objects.none()
+    if user.role == Role.ENTERPRISE:
+        if user.enterprise_id is None:
+            return Pairing.objects.none()
+        return Pairing.objects.filter(Q(enterprise_id=user.enterprise_id) | Q(supplier_id=user.enterprise_id))
+    scope = area_scope(user)
+    return Pairing.objects.none() if scope is None else Pairing.objects.filter(scope)
+
+
+def access_pairing(user: User, pk: int) -> Pairing:
+    return _first_or_404(
+        visible_pairings(user)
+        .select_related("enterprise", "supplier", "need", "offer", "league", "county")
+        .filter(pk=pk)
+    )
+
+
+def can_see_pairing(user: User, pairing: Pairing) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return user.enterprise_id is not None and user.enterprise_id in (pairing.enterprise_id, pairing.supplier_id)
+    return in_area_scope(user, league_id=pairing.league_id, county_id=pairing.county_id)
+
+
+def can_follow_pairing(user: User, pairing: Pairing) -> bool:
+    return can_edit_registry(user) and can_see_pairing(user, pairing)
+
+
+def visible_chain_links(user: User) -> QuerySet[ChainLink]:
+    """Links by their leading enterprise: its own user sees its chain, officials and work groups their area's."""
+    if not (user.is_authenticated and user.is_active):
+        return ChainLink.objects.none()
+    if user.role == Role.ENTERPRISE:
+        if user.enterprise_id is None:
+            return ChainLink.objects.none()
+        return ChainLink.objects.filter(leader_id=user.enterprise_id)
+    scope = area_scope(user)
+    return ChainLink.objects.none() if scope is None else ChainLink.objects.filter(scope)
+
+
+def can_edit_chain_links(user: User, leader: Enterprise) -> bool:
+    return can_edit_registry(user) and in_area_scope(user, league_id=leader.league_id, county_id=leader.county_id)
+
+
+def can_see_chain_figures(user: User) -> bool:
+    return user.is_authenticated and user.role in AREA_ROLES

@@ -527,6 +527,154 @@ MATRIX.update(
     }
 )
 
+
+# ---- arrears ----
+def _arrears(ctx, inside):
+    return ctx["arrears_in"] if inside else ctx["arrears_out"]
+
+
+def _arrears_batch(ctx, inside):
+    return ctx["arrears_batches"][ctx["role"]] if inside else ctx["arrears_batches"]["other"]
+
+
+ARREARS_VIEWERS = AREA_READERS | {Role.ENTERPRISE}
+ARREARS_WRITERS = OFFICIALS | {Role.ENTERPRISE}
+MATRIX.update(
+    {
+        "arrears:list": Case(lambda c, i: "/arrears/", ARREARS_VIEWERS, scoped=False),
+        "arrears:export": Case(lambda c, i: "/arrears/export.xlsx", ARREARS_VIEWERS, scoped=False),
+        "arrears:figures": Case(_figures("/arrears/figures/"), AREA_READERS),
+        "arrears:create": Case(lambda c, i: "/arrears/new/", ARREARS_WRITERS, scoped=False),
+        "arrears:import": Case(lambda c, i: "/arrears/import/", OFFICIALS, scoped=False),
+        # Batches are private to their uploader: someone else's is 404 even to the region.
+        "arrears:import_preview": Case(
+            lambda c, i: f"/arrears/import/{_arrears_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
+        ),
+        "arrears:detail": Case(lambda c, i: f"/arrears/{_arrears(c, i).pk}/", ARREARS_VIEWERS),
+        # A comment may be added by the officials of the area and by the creditor; work groups only read.
+        "arrears:move": Case(
+            lambda c, i: f"/arrears/{_arrears(c, i).pk}/moves/",
+            ARREARS_WRITERS,
+            method="post",
+            ok=302,
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+        "api:list_arrears": Case(lambda c, i: "/api/v1/arrears", ALL, scoped=False),
+        "api:get_arrears": Case(lambda c, i: f"/api/v1/arrears/{_arrears(c, i).pk}", ARREARS_VIEWERS),
+        "api:create_arrears": Case(
+            lambda c, i: "/api/v1/arrears",
+            ARREARS_WRITERS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "credit_code": c["inside"].credit_code,
+                "debtor": "包头市矩阵局",
+                "debtor_type": "government",
+                "debtor_area": "150200",
+                "contract": "矩阵合同",
+                "amount": "12.5",
+                "accepted_on": "2020-01-02",
+            },  # fmt: skip
+        ),
+        "api:move_arrears": Case(
+            lambda c, i: f"/api/v1/arrears/{_arrears(c, i).pk}/moves",
+            ARREARS_WRITERS,
+            method="post",
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+    }
+)
+
+
+# ---- chains ----
+def _chain(ctx, inside, what):
+    return ctx[f"{what}_{'in' if inside else 'out'}"]
+
+
+def _leader(ctx, inside):
+    return ctx["inside"] if inside else ctx["chain_leader_out"]
+
+
+CHAIN_VIEWERS = AREA_READERS | {Role.ENTERPRISE}
+CHAIN_WRITERS = OFFICIALS | {Role.ENTERPRISE}
+MATRIX.update(
+    {
+        "chains:posts": Case(lambda c, i: "/chains/", CHAIN_VIEWERS, scoped=False),
+        "chains:export": Case(lambda c, i: "/chains/export.xlsx", CHAIN_VIEWERS, scoped=False),
+        "chains:post_create": Case(lambda c, i: "/chains/new/", CHAIN_WRITERS, scoped=False),
+        "chains:post": Case(lambda c, i: f"/chains/{_chain(c, i, 'chain_post').pk}/", CHAIN_VIEWERS),
+        "chains:post_action": Case(
+            lambda c, i: f"/chains/{_chain(c, i, 'chain_post').pk}/action/",
+            CHAIN_WRITERS,
+            method="post",
+            ok=302,
+            body={"action": "reconfirm"},
+        ),
+        # Already paired: the pairing is refused with a message, after the gate let the official through.
+        "chains:pair": Case(
+            lambda c, i: "/chains/pair/",
+            OFFICIALS,
+            method="post",
+            ok=302,
+            body=lambda c, i: {"need": _chain(c, i, "pairing").need_id, "offer": _chain(c, i, "pairing").offer_id},
+        ),
+        "chains:pairings": Case(lambda c, i: "/chains/pairings/", CHAIN_VIEWERS, scoped=False),
+        "chains:pairing": Case(lambda c, i: f"/chains/pairings/{_chain(c, i, 'pairing').pk}/", CHAIN_VIEWERS),
+        "chains:pairing_move": Case(
+            lambda c, i: f"/chains/pairings/{_chain(c, i, 'pairing').pk}/moves/",
+            CHAIN_WRITERS,
+            method="post",
+            ok=302,
+            body={"action": "comment", "comment": "矩阵"},
+        ),
+        "chains:links": Case(lambda c, i: "/chains/links/", CHAIN_VIEWERS, scoped=False),
+        "chains:links_export": Case(lambda c, i: "/chains/links/export.xlsx", CHAIN_VIEWERS, scoped=False),
+        "chains:chain": Case(lambda c, i: f"/chains/links/{_leader(c, i).credit_code}/", CHAIN_VIEWERS),
+        "chains:figures": Case(_figures("/chains/figures/"), AREA_READERS),
+        "chains:links_import": Case(lambda c, i: "/chains/links/import/", OFFICIALS, scoped=False),
+        "chains:links_import_preview": Case(
+            lambda c, i: f"/chains/links/import/{c['chain_batches'][c['role'] if i else 'other'].pk}/",
+            OFFICIALS,
+            out_allowed=frozenset(),
+        ),
+        "api:list_chain_posts": Case(lambda c, i: "/api/v1/chain-needs", ALL, scoped=False),
+        "api:get_chain_post": Case(lambda c, i: f"/api/v1/chain-needs/{_chain(c, i, 'chain_post').pk}", CHAIN_VIEWERS),
+        "api:create_chain_post": Case(
+            lambda c, i: "/api/v1/chain-needs",
+            CHAIN_WRITERS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "credit_code": c["inside"].credit_code,
+                "side": "need",
+                "category": "part",
+                "product": "矩阵零件",
+                "on": "2020-03-01",
+            },  # fmt: skip
+        ),
+        "api:list_chain_links": Case(lambda c, i: "/api/v1/chain-links", ALL, scoped=False),
+        "api:create_chain_link": Case(
+            lambda c, i: "/api/v1/chain-links",
+            OFFICIALS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "leader": c["inside"].credit_code,
+                "partner": c["outside"].credit_code,
+                "relation": "customer",
+            },
+        ),
+        # Last: it removes the link the chain pages above show.
+        "chains:link_delete": Case(
+            lambda c, i: f"/chains/links/{_chain(c, i, 'chain_link').pk}/delete/", OFFICIALS, method="post", ok=302
+        ),
+    }
+)
+
+
 # A platform account reads the feed and nothing else: every other page and endpoint answers it 404.
 PLATFORM_OPENS = {
     "home", "healthz", "livez", "set_language", "accounts:login", "accounts:logout", "accounts:settings",
@@ -641,12 +789,34 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             values=project_figures,
             source="api",
         ).report
+    # ---- arrears ----
+    from fugong.arrears.tests.factories import arrears_matrix_context
     from fugong.catalogue.tests.factories import matrix_context as catalogue_context
     from fugong.problems.tests.factories import matrix_context
 
+    arrears = arrears_matrix_context(baotou_enterprise, ordos_enterprise)
+    arrears["arrears_batches"] = {
+        role: ImportBatch.objects.create(kind="arrears", user=user, filename="q.xlsx") for role, user in users.items()
+    }
+    arrears["arrears_batches"]["other"] = ImportBatch.objects.create(
+        kind="arrears", user=tokens["other"].user, filename="q.xlsx"
+    )
+    # ---- chains ----
+    from fugong.chains.tests.factories import chains_matrix_context
+
+    chains = chains_matrix_context(baotou_enterprise, ordos_enterprise)
+    chains["chain_batches"] = {
+        role: ImportBatch.objects.create(kind="chains.links", user=user, filename="l.xlsx")
+        for role, user in users.items()
+    }
+    chains["chain_batches"]["other"] = ImportBatch.objects.create(
+        kind="chains.links", user=tokens["other"].user, filename="l.xlsx"
+    )
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),
         "catalogue": catalogue_context(users, baotou_enterprise, ordos_enterprise),  # ---- catalogue ----
+        **chains,
+        **arrears,
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),

@@ -20,7 +20,9 @@ from fugong.accounts.models import Bank, Department, User, WorkGroup
 from fugong.areas.models import Area, Park
 from fugong.core.text import clean_name
 from fugong.demo import data as d
+from fugong.demo.arrears import build_arrears, wipe_arrears
 from fugong.demo.catalogue import build_catalogue, wipe_catalogue
+from fugong.demo.chains import build_chains, wipe_chains
 from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
 from fugong.demo.problems import build_problems, wipe_problems
@@ -188,4 +190,8 @@ STEPS: list[Step] = [
     Step("referrals", build_referrals, wipe_referrals),
     Step("relief", build_relief, wipe_relief),
     Step("catalogue", build_catalogue, wipe_catalogue),
+    # ---- arrears ----
+    Step("arrears", build_arrears, wipe_arrears),
+    # ---- chains ----
+    Step("chains", build_chains, wipe_chains),
 ]

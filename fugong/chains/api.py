@@ -1,0 +1,162 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from fugong import access
+from fugong.chains import selectors, services
+from fugong.core.bounds import Day, Filter, Id, Text
+from fugong.core.schemas import Error, Pagination
+from fugong.enterprises.models import Enterprise, Tag
+
+needs_router = Router(tags=["chains"])
+links_router = Router(tags=["chains"])
+
+
+class PostOut(Schema):
+    id: int
+    credit_code: str
+    enterprise: str
+    league: str
+    side: str
+    category: str
+    product: str
+    quantity: str
+    on: date
+    industry: str
+    state: str
+    listed: bool
+    posted_on: date
+    expires_on: date
+
+    @staticmethod
+    def resolve_credit_code(obj):
+        return obj.enterprise.credit_code
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_league(obj):
+        return obj.league_id
+
+    @staticmethod
+    def resolve_industry(obj):
+        return obj.industry_id
+
+    @staticmethod
+    def resolve_listed(obj):
+        return obj.is_listed(timezone.localdate())
+
+
+class PostFilterIn(Schema):
+    side: Filter = ""
+    category: Filter = ""
+    state: Filter = ""
+    league: Filter = ""
+    q: Filter = ""
+
+
+class PostIn(Schema):
+    credit_code: Text(18) = ""
+    side: Text(8)
+    category: Text(16)
+    product: Text(100)
+    quantity: Text(50) = ""
+    on: Day(future=True)
+    note: Text(300, multiline=True) = ""
+
+
+@needs_router.get("", response=list[PostOut])
+@paginate(Pagination)
+def list_chain_posts(request, filters: Query[PostFilterIn]):
+    """Needs and offers (`side=need` or `side=offer`), as the caller sees them."""
+    return selectors.post_list(user=request.auth, filters=selectors.PostFilters(**filters.dict()))
+
+
+@needs_router.get("/{int:post_id}", response={200: PostOut, 404: Error})
+def get_chain_post(request, post_id: Id):
+    return access.access_chain_post(request.auth, post_id)
+
+
+@needs_router.post("", response={201: PostOut, 400: Error, 404: Error})
+def create_chain_post(request, payload: PostIn):
+    user = request.auth
+    enterprise = access.own_enterprise(user)
+    if enterprise is None:
+        if not access.can_pair(user):
+            raise Http404
+        if not payload.credit_code:
+            raise ValidationError({"credit_code": [_("Name the enterprise by its credit code.")]})
+        enterprise = access.access_enterprise(user, payload.credit_code.strip().upper())
+    post = services.post_create(actor=user, enterprise=enterprise, **payload.dict(exclude={"credit_code"}))
+    return 201, access.access_chain_post(user, post.pk)
+
+
+class LinkOut(Schema):
+    id: int
+    leader: str
+    leader_name: str
+    relation: str
+    partner: str
+    partner_name: str
+    product: str
+    status: str
+    held_back: bool
+
+
+class LinkFilterIn(Schema):
+    as_of: Day() | None = None
+    leader: Filter = ""
+
+
+class LinkIn(Schema):
+    leader: Text(18)
+    partner: Text(18)
+    relation: Text(8)
+    product: Text(100) = ""
+
+
+def _link_out(row) -> dict:
+    link = row.link
+    return {
+        "id": link.pk, "leader": link.leader.credit_code, "leader_name": link.leader.name, "relation": link.relation,
+        "partner": link.partner.credit_code, "partner_name": link.partner.name, "product": link.product,
+        "status": row.status, "held_back": row.held_back,
+    }  # fmt: skip
+
+
+@links_router.get("", response=list[LinkOut])
+@paginate(Pagination)
+def list_chain_links(request, filters: Query[LinkFilterIn]):
+    """The chain links the caller sees, each with its partner's status on the day (`as_of`, today by default)."""
+    day = filters.as_of or timezone.localdate()
+    leader = None
+    if filters.leader:
+        leader = access.visible_enterprises(request.auth).filter(credit_code=filters.leader.upper()).first()
+        if leader is None:
+            return []
+    found = selectors.chains(user=request.auth, day=day, leader_id=leader.pk if leader else None)
+    return [_link_out(row) for chain in found for row in [*chain.suppliers, *chain.customers]]
+
+
+@links_router.post("", response={201: LinkOut, 400: Error, 404: Error})
+def create_chain_link(request, payload: LinkIn):
+    user = request.auth
+    leader = access.visible_enterprises(user).filter(credit_code=payload.leader.upper(), tags=Tag.Code.LEADING).first()
+    if leader is None or not access.can_edit_chain_links(user, leader):
+        raise Http404
+    partner = Enterprise.objects.filter(credit_code=payload.partner.strip().upper()).first()
+    if partner is None:
+        raise ValidationError({"partner": [_("No enterprise with this credit code in the registry.")]})
+    link = services.link_create(
+        actor=user, leader=leader, partner=partner, relation=payload.relation, product=payload.product
+    )
+    found = selectors.chains(user=user, day=timezone.localdate(), leader_id=leader.pk)
+    row = next(r for c in found for r in [*c.suppliers, *c.customers] if r.link.pk == link.pk)
+    return 201, _link_out(row)
