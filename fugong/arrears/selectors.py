@@ -192,6 +192,7 @@ def dashboard_panel(ctx):
     """The dashboard's panel on arrears clearing (registered with analytics.sections by ArrearsConfig.ready)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     from fugong.analytics.sections import Panel
 
@@ -204,7 +205,7 @@ def dashboard_panel(ctx):
     figures = [
         (_("Owed"), amount % {"amount": f"{t.owed:,.0f}"}),
         (_("Verified"), amount % {"amount": f"{t.verified:,.0f}"}),
-        (_("Repaid"), amount % {"amount": f"{t.repaid:,.0f}"}),
+        (pgettext("arrears", "Repaid"), amount % {"amount": f"{t.repaid:,.0f}"}),
         (_("Cleared share"), f"{rate_text(t.cleared_share)}%"),
     ]
     return Panel("arrears", _("Arrears clearing"), figures, link=reverse("arrears:figures"))

@@ -6,6 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fugong.core.cases import AreaCopyModel, CaseEvent, CaseModel
 from fugong.core.models import TimeStampedModel
@@ -15,7 +16,7 @@ VALID_DAYS = 30
 
 
 class Side(models.TextChoices):
-    NEED = "need", _("Need")
+    NEED = "need", pgettext_lazy("chains", "Need")
     OFFER = "offer", _("Offer")
 
 
@@ -71,7 +72,7 @@ class ChainPost(AreaCopyModel, TimeStampedModel):
 
 
 class PairingState(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", pgettext_lazy("chains", "Proposed")
     IN_PROGRESS = "in_progress", _("In contact")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
