@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fugong.analytics",
     "fugong.problems",
     "fugong.finance",
+    "fugong.workgroups",
     "fugong.demo",
 ]
 
