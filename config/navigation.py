@@ -44,6 +44,9 @@ NAVIGATION = [
     NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
     NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+    NavItem(_("Work-group coverage"), "workgroups:coverage", AREA_ROLES),
+    NavItem(_("Visit plans"), "workgroups:plans", AREA_ROLES),
+    NavItem(_("Visits"), "workgroups:visits", AREA_ROLES),
 ]
 
 

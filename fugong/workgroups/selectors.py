@@ -107,10 +107,12 @@ def plan_progress(*, user: User, plan: VisitPlan) -> PlanProgress:
     )
 
 
-def plan_list(*, user: User) -> list[tuple[VisitPlan, int, int]]:
-    """(plan, enterprises planned, done) for every plan the user sees."""
-    plans = list(access.visible_visit_plans(user).select_related("group"))
-    return [(p, len(pr.rows), pr.done) for p in plans for pr in [plan_progress(user=user, plan=p)]]
+def plan_list(*, user: User, group: WorkGroup | None = None) -> list[tuple[VisitPlan, int, int, int]]:
+    """(plan, enterprises planned, done, left) for every plan the user sees."""
+    qs = access.visible_visit_plans(user).select_related("group")
+    if group is not None:
+        qs = qs.filter(group=group)
+    return [(p, len(pr.rows), pr.done, pr.left) for p in qs for pr in [plan_progress(user=user, plan=p)]]
 
 
 # --- Coverage: the figures -----------------------------------------------------------------------------------
@@ -381,6 +383,11 @@ def _differences(visit_ids: list[int]) -> list[Difference]:
             found.append(Difference(v, report))
     found.sort(key=lambda d: (-d.visit.visited_on.toordinal(), d.visit.pk))
     return found
+
+
+def report_of(visit: Visit) -> DailyReport | None:
+    """The enterprise's own daily report of the day of the visit, to set beside what the group saw."""
+    return DailyReport.objects.filter(enterprise_id=visit.enterprise_id, date=visit.visited_on).first()
 
 
 def group_enterprise_count(group: WorkGroup) -> int:
