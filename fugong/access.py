@@ -507,7 +507,10 @@ def visible_visits(user: User) -> QuerySet[Visit]:
         return Visit.objects.none()
     scope = area_scope(user)
     joined = Q(group__in=WorkGroup.objects.filter(officials=user).values("pk"))
-    return Visit.objects.filter(joined if scope is None else scope | joined)
+    if scope is None:
+        return Visit.objects.filter(joined)
+    # Q() | joined would be joined alone: the region's empty filter means every visit.
+    return Visit.objects.all() if not scope else Visit.objects.filter(scope | joined)
 
 
 def access_visit(user: User, pk: int) -> Visit:
