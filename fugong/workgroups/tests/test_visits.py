@@ -61,7 +61,12 @@ def test_it_records_a_visit_through_the_api(api, dave, baotou_enterprise):
     r = api(dave, "post", "/api/v1/visits", body(baotou_enterprise), **{"Idempotency-Key": key()})
     assert r.status_code == 201, r.content
     visit = Visit.objects.get()
-    assert (visit.enterprise, visit.on_duty, visit.league_id, visit.recorded_by) == (baotou_enterprise, 80, "150200", dave)
+    assert (visit.enterprise, visit.on_duty, visit.league_id, visit.recorded_by) == (
+        baotou_enterprise,
+        80,
+        "150200",
+        dave,
+    )
     assert r.json()["credit_code"] == baotou_enterprise.credit_code
 
 
