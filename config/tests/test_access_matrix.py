@@ -329,6 +329,76 @@ MATRIX.update(
 )
 
 
+# ---- workgroups ----
+def _wg(ctx, inside, name):
+    return ctx["workgroups"][inside][name]
+
+
+PLANNERS = frozenset({Role.REGION, Role.WORKGROUP})
+RECORDERS = frozenset({Role.WORKGROUP})
+MATRIX.update(
+    {
+        "workgroups:coverage": Case(_figures("/workgroups/"), AREA_READERS),
+        "workgroups:group": Case(lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/", AREA_READERS),
+        "workgroups:plans": Case(lambda c, i: "/workgroups/plans/", AREA_READERS, scoped=False),
+        "workgroups:plan_create": Case(lambda c, i: "/workgroups/plans/new/", PLANNERS, scoped=False),
+        "workgroups:plan": Case(lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/", AREA_READERS),
+        "workgroups:plan_add": Case(
+            lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/add/",
+            PLANNERS,
+            method="post",
+            ok=302,
+            body=lambda c, i: {"enterprise": _enterprise(c, i).pk, "day": c["day"]},
+        ),
+        "workgroups:plan_remove": Case(
+            lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/items/{_wg(c, i, 'plan').items.first().pk}/remove/",
+            PLANNERS,
+            method="post",
+            ok=302,
+        ),
+        "workgroups:plan_export": Case(
+            lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/export.xlsx", AREA_READERS
+        ),
+        "workgroups:visits": Case(lambda c, i: "/workgroups/visits/", AREA_READERS, scoped=False),
+        "workgroups:visit_create": Case(lambda c, i: "/workgroups/visits/new/", RECORDERS, scoped=False),
+        "workgroups:visit_check": Case(
+            lambda c, i: (
+                f"/workgroups/visits/check/?group={_wg(c, True, 'group').pk}&enterprise={c['inside'].pk}"
+                f"&visited_on={c['day']}"
+            ),
+            RECORDERS,
+            scoped=False,
+        ),
+        "workgroups:visit": Case(lambda c, i: f"/workgroups/visits/{_wg(c, i, 'visit').pk}/", AREA_READERS),
+        "workgroups:photo": Case(lambda c, i: f"/workgroups/photos/{_wg(c, i, 'photo').pk}/", AREA_READERS),
+        "api:list_work_groups": Case(lambda c, i: "/api/v1/workgroups", ALL, scoped=False),
+        "api:get_coverage": Case(_figures("/api/v1/workgroups/coverage"), AREA_READERS),
+        "api:get_work_group": Case(lambda c, i: f"/api/v1/workgroups/{_wg(c, i, 'group').pk}", AREA_READERS),
+        "api:list_visits": Case(lambda c, i: "/api/v1/visits", ALL, scoped=False),
+        "api:get_visit": Case(lambda c, i: f"/api/v1/visits/{_wg(c, i, 'visit').pk}", AREA_READERS),
+        "api:create_visit": Case(
+            lambda c, i: "/api/v1/visits",
+            RECORDERS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "client_key": "matrix-visit-key",
+                "credit_code": c["inside"].credit_code,
+                "visited_on": c["day"],
+                "status": "production_resumed",
+                "employees": 100,
+                "on_duty": 60,
+                "capacity_pct": "50",
+                "again": True,
+            },
+        ),
+        "api:list_visit_plans": Case(lambda c, i: "/api/v1/visit-plans", ALL, scoped=False),
+        "api:get_visit_plan": Case(lambda c, i: f"/api/v1/visit-plans/{_wg(c, i, 'plan').pk}", AREA_READERS),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     for p in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(p, URLResolver):
@@ -433,9 +503,11 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             source="api",
         ).report
     from fugong.problems.tests.factories import matrix_context
+    from fugong.workgroups.tests.factories import matrix_context as workgroups_context
 
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),
+        **workgroups_context(baotou_enterprise, ordos_enterprise),
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),

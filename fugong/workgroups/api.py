@@ -158,6 +158,8 @@ class VisitIn(Schema):
     problems: list[ProblemIn] = []
     photos: list[PhotoIn] = []
     again: bool = False
+    # The key in the body, for a client that cannot set headers; the Idempotency-Key header wins.
+    client_key: Text(64) | None = None
 
 
 class VisitFilterIn(Schema):
@@ -206,6 +208,8 @@ def list_work_groups(request):
 @router.get("/workgroups/coverage", response={200: CoverageOut, 404: Error})
 def get_coverage(request, params: Query[CoverageIn]):
     if not access.can_see_coverage(request.auth):
+        raise Http404
+    if params.league and not access.visible_areas(request.auth).filter(code=params.league).exists():
         raise Http404
     c = selectors.coverage(user=request.auth, as_of=params.as_of or timezone.localdate(), scope=params.league or None)
     return {
@@ -266,7 +270,7 @@ def create_visit(request, payload: VisitIn):
     group = groups.filter(pk=payload.group).first() if payload.group else groups.first()
     if group is None:
         raise ValidationError({"group": [_("You do not record visits for this work group.")]})
-    key = request.headers.get("Idempotency-Key", "")
+    key = request.headers.get("Idempotency-Key", "") or payload.client_key or ""
     if not key:
         raise ValidationError({"Idempotency-Key": [_("Send an Idempotency-Key header, one per visit.")]})
     enterprise = access.group_enterprises(group).filter(credit_code=payload.credit_code.strip().upper()).first()

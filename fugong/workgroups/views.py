@@ -39,6 +39,8 @@ def coverage(request):
         raise Http404
     as_of = bounds.lenient_date_param(request.GET.get("as_of"), "as_of", future=False) or timezone.localdate()
     league = _area_param(request.GET.get("league"))
+    if league and not access.visible_areas(request.user).filter(code=league).exists():
+        raise Http404
     data = selectors.coverage(user=request.user, as_of=as_of, scope=league or None)
     return render(
         request,
@@ -257,6 +259,8 @@ def visit_create(request):
 def visit_check(request):
     """Points out a visit of the same enterprise on the same day by the same group, before a second one is made."""
     groups = access.recording_groups(request.user)
+    if not groups.exists():
+        raise Http404
     group_id = bounds.id_param(request.GET.get("group"), "group")
     enterprise_id = bounds.id_param(request.GET.get("enterprise"), "enterprise")
     day = bounds.date_param(request.GET.get("visited_on"), "visited_on")

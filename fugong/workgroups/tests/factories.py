@@ -36,3 +36,26 @@ def make_visit(group, enterprise, *, actor=None, client_key=None, **values):
         actor=actor, group=group, data=visit_data(enterprise, **values), client_key=client_key or key()
     )
     return visit
+
+
+def matrix_context(inside, outside) -> dict:
+    """In scope: the persona group's (Baotou) plan, visit and photo; out of scope: an Ordos group's."""
+    from fugong.accounts.models import WorkGroup
+    from fugong.areas.models import Area
+
+    today = timezone.localdate()
+    groups = {
+        True: WorkGroup.objects.get(name="第一工作组"),
+        False: WorkGroup.objects.get_or_create(name="第三工作组")[0],
+    }
+    groups[False].leagues.add(Area.objects.get(code="150600"))
+    found = {}
+    for inside_, enterprise in ((True, inside), (False, outside)):
+        group = groups[inside_]
+        plan = services.plan_create(
+            actor=None, group=group, name="矩阵计划", starts_on=today - timedelta(days=9), ends_on=today
+        )
+        services.plan_add_enterprise(actor=None, plan=plan, enterprise=enterprise, day=today - timedelta(days=3))
+        visit = make_visit(group, enterprise, days_ago=3, photos=[("site.png", PNG + bytes([inside_]))])
+        found[inside_] = {"group": group, "plan": plan, "visit": visit, "photo": visit.photos.get()}
+    return {"workgroups": found}
