@@ -24,6 +24,7 @@ from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
 from fugong.demo.problems import build_problems, wipe_problems
 from fugong.demo.reports import build_reports, wipe_reports
+from fugong.demo.workgroups import build_workgroups, wipe_workgroups
 from fugong.enterprises import services
 from fugong.enterprises.models import Enterprise, Industry, KeyProject
 
@@ -184,4 +185,5 @@ STEPS: list[Step] = [
     # Problems and referrals follow the reports.
     Step("problems", build_problems, wipe_problems),
     Step("referrals", build_referrals, wipe_referrals),
+    Step("workgroups", build_workgroups, wipe_workgroups),
 ]

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from fugong import access
 from fugong.accounts.models import User, WorkGroup
 from fugong.areas.models import Area, Park
-from fugong.dispatch.models import DailyReport
+from fugong.dispatch.models import DailyReport, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise
-from fugong.problems.models import Problem
 from fugong.problems.models import State as ProblemState
 from fugong.workgroups.models import PlanItem, Visit, VisitPlan
 
@@ -167,7 +166,7 @@ class ParkRow:
 @dataclass
 class Difference:
     visit: Visit
-    report: DailyReport
+    report: DailyReport | WeeklyReport
 
     @property
     def fields(self) -> list[str]:
@@ -191,7 +190,7 @@ class Coverage:
         return [r for r in self.areas if r.uncovered]
 
 
-def differing_fields(visit: Visit, report: DailyReport) -> list[str]:
+def differing_fields(visit: Visit, report: DailyReport | WeeklyReport) -> list[str]:
     found = []
     if visit.status != report.status:
         found.append("status")
@@ -219,11 +218,8 @@ def _areas_of(groups: list[WorkGroup]) -> dict[int, tuple[set[str], set[str]]]:
 
 def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
     """Coverage as of a day in the user's sight: plans, visits, parks fully visited, problems, differing reports."""
-    visits = list(
-        in_scope(access.visible_visits(user).filter(visited_on__lte=as_of), scope).values_list(
-            "pk", "group_id", "enterprise_id", "league_id", "county_id", "visited_on"
-        )
-    )
+    visits_qs = in_scope(access.visible_visits(user).filter(visited_on__lte=as_of), scope)
+    visits = list(visits_qs.values_list("pk", "group_id", "enterprise_id", "league_id", "county_id", "visited_on"))
     groups = list(in_scope_groups(user, scope))
     group_areas = _areas_of(groups)
     enterprises_in_sight = in_scope(access.visible_enterprises(user), scope)
@@ -252,10 +248,8 @@ def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
         counties.add(county_id)
 
     # Problems found on the visits in sight, counted once however many visits name them.
-    problem_rows = (
-        Problem.objects.filter(visits__pk__in=[v[0] for v in visits])
-        .values_list("pk", "visits__pk", "state", "resolved_on")
-        .distinct()
+    problem_rows = Visit.problems.through.objects.filter(visit_id__in=visits_qs.values("pk")).values_list(
+        "problem_id", "visit_id", "problem__state", "problem__resolved_on"
     )
     problem_visit: dict[int, int] = {}
     resolved: set[int] = set()
@@ -264,7 +258,7 @@ def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
         if state in RESOLVED and resolved_on is not None and resolved_on <= as_of:
             resolved.add(pk)
 
-    differences = _differences([v[0] for v in visits])
+    differences = _differences(visits_qs)
 
     def tally(enterprise_ids: set[int], visit_ids: set[int], planned_ids: set[int]) -> Tally:
         parks_seen = {enterprise_park[e] for e in enterprise_ids if e in enterprise_park}
@@ -367,27 +361,66 @@ def _park_rows(park_members, visited, planned) -> list[ParkRow]:
     ]
 
 
-def _differences(visit_ids: list[int]) -> list[Difference]:
-    """Visits whose figures differ from the enterprise's own daily report of the same day."""
-    if not visit_ids:
+def _differences(visits) -> list[Difference]:
+    """Visits whose figures differ from the enterprise's own report: of the same day, else of the same week.
+
+    The day's report is looked up in SQL beside each visit (one index lookup a row); park enterprises' weekly
+    reports are few and read at once. Only the visits that differ are loaded as objects.
+    """
+    same_day = DailyReport.objects.filter(enterprise_id=OuterRef("enterprise_id"), date=OuterRef("visited_on"))
+    figures = ("status", "employees", "on_duty", "capacity_pct")
+    rows = visits.annotate(**{f"r_{name}": Subquery(same_day.values(name)[:1]) for name in figures}).values_list(
+        "pk", "enterprise_id", "visited_on", "status", "employees", "on_duty", "capacity_pct",
+        "r_status", "r_employees", "r_on_duty", "r_capacity_pct",
+    )  # fmt: skip
+    rows = list(rows)
+    without = {(r[1], week_start(r[2])) for r in rows if r[7] is None}
+    weekly: dict = {}
+    if without:
+        weekly = {
+            (w[0], w[1]): w[2:]
+            for w in WeeklyReport.objects.filter(
+                enterprise_id__in={e for e, _w in without}, week__in={w for _e, w in without}
+            ).values_list("enterprise_id", "week", "status", "employees", "on_duty", "capacity_pct")
+        }
+    differing: dict[int, tuple] = {}
+    for pk, enterprise_id, day, *seen_and_reported in rows:
+        seen, reported = tuple(seen_and_reported[:4]), tuple(seen_and_reported[4:])
+        if reported[0] is None:
+            reported = weekly.get((enterprise_id, week_start(day)), reported)
+        if reported[0] is not None and _differs(seen, reported):
+            differing[pk] = reported
+    if not differing:
         return []
-    visits = list(Visit.objects.filter(pk__in=visit_ids).select_related("enterprise", "group"))
-    reports = DailyReport.objects.filter(
-        enterprise_id__in={v.enterprise_id for v in visits}, date__in={v.visited_on for v in visits}
-    )
-    by_key = {(r.enterprise_id, r.date): r for r in reports}
     found = []
-    for v in visits:
-        report = by_key.get((v.enterprise_id, v.visited_on))
-        if report is not None and differing_fields(v, report):
+    for v in Visit.objects.filter(pk__in=list(differing)).select_related("enterprise", "group"):
+        report = DailyReport.objects.filter(enterprise_id=v.enterprise_id, date=v.visited_on).first() or (
+            WeeklyReport.objects.filter(enterprise_id=v.enterprise_id, week=week_start(v.visited_on)).first()
+        )
+        if report is not None:
             found.append(Difference(v, report))
     found.sort(key=lambda d: (-d.visit.visited_on.toordinal(), d.visit.pk))
     return found
 
 
-def report_of(visit: Visit) -> DailyReport | None:
-    """The enterprise's own daily report of the day of the visit, to set beside what the group saw."""
-    return DailyReport.objects.filter(enterprise_id=visit.enterprise_id, date=visit.visited_on).first()
+def _differs(seen: tuple, reported: tuple) -> bool:
+    status, employees, on_duty, capacity = seen
+    r_status, r_employees, r_on_duty, r_capacity = reported
+    tolerance = max(ON_DUTY_MIN, int(ON_DUTY_SHARE * max(employees, r_employees)))
+    return (
+        status != r_status
+        or abs(on_duty - r_on_duty) > tolerance
+        or abs(Decimal(capacity) - Decimal(r_capacity)) >= CAPACITY_POINTS
+    )
+
+
+def report_of(visit: Visit) -> DailyReport | WeeklyReport | None:
+    """The enterprise's own report to set beside what the group saw: its daily report of the day, else its weekly
+    report of the week (park enterprises report weekly)."""
+    return (
+        DailyReport.objects.filter(enterprise_id=visit.enterprise_id, date=visit.visited_on).first()
+        or WeeklyReport.objects.filter(enterprise_id=visit.enterprise_id, week=week_start(visit.visited_on)).first()
+    )
 
 
 def group_enterprise_count(group: WorkGroup) -> int:
@@ -411,7 +444,8 @@ def brief_lines(*, user: User, as_of: date, scope=None) -> list[str]:
     many = len(c.leagues_visited) > 1
     where = f"{len(c.leagues_visited)}个盟市" if many else names.get(c.leagues_visited[0], "")
     if c.cities_visited:
-        where += "（含" + "、".join(names[code] for code in c.cities_visited) + "）"
+        # The department writes the ports without 市: （含满洲里、二连浩特）.
+        where += "（含" + "、".join(names[code].removesuffix("市") for code in c.cities_visited) + "）"
     line = (
         f"截至{as_of.month}月{as_of.day}日，{c.groups_active}个工作组深入{where}，"
         f"走访园区{t.parks_visited}个、企业{t.enterprises_visited}户，"
