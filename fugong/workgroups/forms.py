@@ -13,11 +13,15 @@ from fugong.problems.models import Category, Urgency
 DATE = {"type": "date"}
 
 
+def date_widget():
+    # A date input takes ISO dates whatever the interface language.
+    return forms.DateInput(DATE, format="%Y-%m-%d")
+
+
 class VisitForm(BootstrapMixin, forms.Form):
-    client_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
     group = forms.ModelChoiceField(label=_("Work group"), queryset=None, empty_label=None)
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, empty_label=_("Choose an enterprise"))
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(DATE))
+    visited_on = forms.DateField(label=_("Visited on"), widget=date_widget())
     met = forms.CharField(
         label=_("Who was met"), max_length=100, required=False, validators=bounds.text_validators(100)
     )
@@ -67,8 +71,8 @@ class VisitForm(BootstrapMixin, forms.Form):
 class PlanForm(BootstrapMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("Work group"), queryset=None, empty_label=None)
     name = forms.CharField(label=_("Name"), max_length=100, validators=bounds.text_validators(100, name=True))
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(DATE))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(DATE))
+    starts_on = forms.DateField(label=_("From"), widget=date_widget())
+    ends_on = forms.DateField(label=_("Until"), widget=date_widget())
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +82,7 @@ class PlanForm(BootstrapMixin, forms.Form):
 
 class AddParkForm(BootstrapMixin, forms.Form):
     park = forms.ModelChoiceField(label=_("Park"), queryset=Park.objects.none(), empty_label=_("Choose a park"))
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(DATE))
+    day = forms.DateField(label=_("Day"), widget=date_widget())
 
     def __init__(self, *args, parks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +94,7 @@ class AddEnterpriseForm(BootstrapMixin, forms.Form):
     enterprise = forms.ModelChoiceField(
         label=_("Enterprise"), queryset=Enterprise.objects.none(), empty_label=_("Choose an enterprise")
     )
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(DATE))
+    day = forms.DateField(label=_("Day"), widget=date_widget())
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from fugong import access
 from fugong.accounts.models import User, WorkGroup
 from fugong.areas.models import Area, Park
-from fugong.dispatch.models import DailyReport, WeeklyReport, week_start
+from fugong.dispatch.models import DailyReport, Status, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise
 from fugong.problems.models import State as ProblemState
 from fugong.workgroups.models import PlanItem, Visit, VisitPlan
@@ -163,10 +163,23 @@ class ParkRow:
         return self.enterprises > 0 and self.visited == self.enterprises
 
 
+@dataclass(frozen=True)
+class Reported:
+    """The figures of the enterprise's own report, as the coverage reads them beside a visit."""
+
+    status: str
+    employees: int
+    on_duty: int
+    capacity_pct: Decimal
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
 @dataclass
 class Difference:
     visit: Visit
-    report: DailyReport | WeeklyReport
+    report: "Reported | DailyReport | WeeklyReport"
 
     @property
     def fields(self) -> list[str]:
@@ -190,7 +203,7 @@ class Coverage:
         return [r for r in self.areas if r.uncovered]
 
 
-def differing_fields(visit: Visit, report: DailyReport | WeeklyReport) -> list[str]:
+def differing_fields(visit: Visit, report: Reported | DailyReport | WeeklyReport) -> list[str]:
     found = []
     if visit.status != report.status:
         found.append("status")
@@ -219,13 +232,14 @@ def _areas_of(groups: list[WorkGroup]) -> dict[int, tuple[set[str], set[str]]]:
 def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
     """Coverage as of a day in the user's sight: plans, visits, parks fully visited, problems, differing reports."""
     visits_qs = in_scope(access.visible_visits(user).filter(visited_on__lte=as_of), scope)
-    visits = list(visits_qs.values_list("pk", "group_id", "enterprise_id", "league_id", "county_id", "visited_on"))
+    rows = _visit_rows(visits_qs)
+    visits = [row[:6] for row in rows]
     groups = list(in_scope_groups(user, scope))
     group_areas = _areas_of(groups)
     enterprises_in_sight = in_scope(access.visible_enterprises(user), scope)
     items = in_scope(PlanItem.objects.filter(plan__group__in=[g.pk for g in groups], plan__starts_on__lte=as_of), scope)
     items = items.filter(enterprise__in=enterprises_in_sight) if not access.recording_groups(user).exists() else items
-    planned = list(items.values_list("plan__group_id", "enterprise_id", "league_id", "county_id").distinct())
+    planned = list(items.order_by().values_list("plan__group_id", "enterprise_id", "league_id", "county_id").distinct())
 
     # Parks: every enterprise of a park in sight, against those visited.
     park_members: dict[int, set[int]] = defaultdict(set)
@@ -236,15 +250,13 @@ def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
     visited_by_group: dict[int, set[int]] = defaultdict(set)
     visited_by_league: dict[str, set[int]] = defaultdict(set)
     visited: set[int] = set()
-    visit_group: dict[int, int] = {}
-    visit_league: dict[int, str] = {}
     counties: set[str] = set()
+    visits_of_group: dict[int, set[int]] = defaultdict(set)
     for pk, group_id, enterprise_id, league_id, county_id, _day in visits:
+        visits_of_group[group_id].add(pk)
         visited.add(enterprise_id)
         visited_by_group[group_id].add(enterprise_id)
         visited_by_league[league_id].add(enterprise_id)
-        visit_group[pk] = group_id
-        visit_league[pk] = league_id
         counties.add(county_id)
 
     # Problems found on the visits in sight, counted once however many visits name them.
@@ -258,7 +270,8 @@ def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
         if state in RESOLVED and resolved_on is not None and resolved_on <= as_of:
             resolved.add(pk)
 
-    differences = _differences(visits_qs)
+    differences = _differences(rows)
+    differing_ids = {d.visit.pk for d in differences}
 
     def tally(enterprise_ids: set[int], visit_ids: set[int], planned_ids: set[int]) -> Tally:
         parks_seen = {enterprise_park[e] for e in enterprise_ids if e in enterprise_park}
@@ -272,7 +285,7 @@ def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
             parks_fully_visited=fully,
             problems_found=len(found),
             problems_resolved=len(found & resolved),
-            differing=sum(1 for d in differences if d.visit.pk in visit_ids),
+            differing=len(differing_ids & visit_ids),
         )
 
     all_visit_ids = {v[0] for v in visits}
@@ -281,7 +294,7 @@ def coverage(*, user: User, as_of: date, scope=None) -> Coverage:
     names = dict(Area.objects.values_list("code", "name"))
     for g in groups:
         leagues, cities = group_areas[g.pk]
-        ids = {pk for pk, gid in visit_group.items() if gid == g.pk}
+        ids = visits_of_group[g.pk]
         result.groups.append(
             GroupRow(
                 group=g,
@@ -361,20 +374,25 @@ def _park_rows(park_members, visited, planned) -> list[ParkRow]:
     ]
 
 
-def _differences(visits) -> list[Difference]:
-    """Visits whose figures differ from the enterprise's own report: of the same day, else of the same week.
-
-    The day's report is looked up in SQL beside each visit (one index lookup a row); park enterprises' weekly
-    reports are few and read at once. Only the visits that differ are loaded as objects.
-    """
+def _visit_rows(visits) -> list[tuple]:
+    """Each visit with what the group saw and, looked up in SQL beside it (one index lookup a row), the figures of the
+    enterprise's daily report of the same day: (pk, group, enterprise, league, county, day, seen ×4, reported ×4)."""
     same_day = DailyReport.objects.filter(enterprise_id=OuterRef("enterprise_id"), date=OuterRef("visited_on"))
     figures = ("status", "employees", "on_duty", "capacity_pct")
-    rows = visits.annotate(**{f"r_{name}": Subquery(same_day.values(name)[:1]) for name in figures}).values_list(
-        "pk", "enterprise_id", "visited_on", "status", "employees", "on_duty", "capacity_pct",
-        "r_status", "r_employees", "r_on_duty", "r_capacity_pct",
+    return list(
+        visits.order_by()
+        .annotate(**{f"r_{name}": Subquery(same_day.values(name)[:1]) for name in figures})
+        .values_list(
+            "pk", "group_id", "enterprise_id", "league_id", "county_id", "visited_on",
+            *figures, *(f"r_{name}" for name in figures),
+        )
     )  # fmt: skip
-    rows = list(rows)
-    without = {(r[1], week_start(r[2])) for r in rows if r[7] is None}
+
+
+def _differences(rows: list[tuple]) -> list[Difference]:
+    """Visits whose figures differ from the enterprise's own report: of the same day, else of the same week (park
+    enterprises report weekly; their reports are few and read at once). Only the visits that differ become objects."""
+    without = {(r[2], week_start(r[5])) for r in rows if r[10] is None}
     weekly: dict = {}
     if without:
         weekly = {
@@ -384,21 +402,19 @@ def _differences(visits) -> list[Difference]:
             ).values_list("enterprise_id", "week", "status", "employees", "on_duty", "capacity_pct")
         }
     differing: dict[int, tuple] = {}
-    for pk, enterprise_id, day, *seen_and_reported in rows:
-        seen, reported = tuple(seen_and_reported[:4]), tuple(seen_and_reported[4:])
+    for row in rows:
+        pk, enterprise_id, day = row[0], row[2], row[5]
+        seen, reported = tuple(row[6:10]), tuple(row[10:14])
         if reported[0] is None:
             reported = weekly.get((enterprise_id, week_start(day)), reported)
         if reported[0] is not None and _differs(seen, reported):
             differing[pk] = reported
     if not differing:
         return []
-    found = []
-    for v in Visit.objects.filter(pk__in=list(differing)).select_related("enterprise", "group"):
-        report = DailyReport.objects.filter(enterprise_id=v.enterprise_id, date=v.visited_on).first() or (
-            WeeklyReport.objects.filter(enterprise_id=v.enterprise_id, week=week_start(v.visited_on)).first()
-        )
-        if report is not None:
-            found.append(Difference(v, report))
+    found = [
+        Difference(v, Reported(*differing[v.pk]))
+        for v in Visit.objects.filter(pk__in=list(differing)).select_related("enterprise", "group")
+    ]
     found.sort(key=lambda d: (-d.visit.visited_on.toordinal(), d.visit.pk))
     return found
 

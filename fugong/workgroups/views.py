@@ -1,3 +1,4 @@
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -235,7 +236,7 @@ def visit_create(request):
                     actor=request.user,
                     group=form.cleaned_data["group"],
                     data=_visit_data(form, request.FILES),
-                    client_key=form.cleaned_data["client_key"],
+                    client_key=request.POST.get("client_key", ""),
                     source=Source.FORM,
                 )
             except ValidationError as e:
@@ -251,7 +252,10 @@ def visit_create(request):
         if _wants_json(request):
             errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
             return JsonResponse({"error": errors}, status=400)
-    return render(request, "workgroups/visit_form.html", {"form": form, "photos_max": services.PHOTOS_MAX})
+    # Without the page's script the form still works: the key is made here, and kept when the form comes back.
+    client_key = request.POST.get("client_key") or uuid.uuid4().hex
+    context = {"form": form, "photos_max": services.PHOTOS_MAX, "client_key": client_key}
+    return render(request, "workgroups/visit_form.html", context)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from config.testing import make_enterprise, make_user
@@ -92,8 +93,9 @@ def test_a_group_sent_to_a_separately_listed_city_sees_the_city_only(client, use
     assert set(access.visible_enterprises(member)) == {city}
     assert access.can_see_contacts(member, city) and not access.can_see_contacts(member, league)
     make_visit(group, city)
-    with pytest.raises(Exception, match="outside"):
+    with pytest.raises(ValidationError) as outside:
         make_visit(group, league)
+    assert "enterprise" in outside.value.message_dict
     client.force_login(member)
     assert client.get(f"/enterprises/{league.credit_code}/").status_code == 404
 
