@@ -340,6 +340,9 @@ MATRIX.update(
     {
         "workgroups:coverage": Case(_figures("/workgroups/"), AREA_READERS),
         "workgroups:group": Case(lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/", AREA_READERS),
+        "workgroups:weekly_report": Case(
+            lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/weekly.docx", AREA_READERS
+        ),
         "workgroups:plans": Case(lambda c, i: "/workgroups/plans/", AREA_READERS, scoped=False),
         "workgroups:plan_create": Case(lambda c, i: "/workgroups/plans/new/", PLANNERS, scoped=False),
         "workgroups:plan": Case(lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/", AREA_READERS),

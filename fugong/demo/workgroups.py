@@ -64,9 +64,9 @@ def _at(day: date, hour: int = 16) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
 
 
-def _members(rng: random.Random, groups: list[WorkGroup]) -> dict[int, list[User]]:
+def _members(rng: random.Random, groups: list[WorkGroup]) -> dict[int | None, list[User]]:
     """3 to 5 members a group: the demo's login of a group counts as one; one password hash for all of them."""
-    existing: dict[int, list[User]] = defaultdict(list)
+    existing: dict[int | None, list[User]] = defaultdict(list)
     for user in User.objects.filter(role=Role.WORKGROUP, work_group__in=groups).order_by("pk"):
         existing[user.work_group_id].append(user)
     password = make_password("Fugong@2020")
@@ -84,7 +84,7 @@ def _members(rng: random.Random, groups: list[WorkGroup]) -> dict[int, list[User
                 )
             )
     User.objects.bulk_create(new)
-    members: dict[int, list[User]] = defaultdict(list)
+    members: dict[int | None, list[User]] = defaultdict(list)
     for user in User.objects.filter(role=Role.WORKGROUP, work_group__in=groups).order_by("pk"):
         members[user.work_group_id].append(user)
     return members
@@ -98,7 +98,8 @@ def _schedule(rng: random.Random, enterprises: list[Enterprise]) -> list[tuple[E
     """
     by_park: dict[int, list[Enterprise]] = defaultdict(list)
     for e in enterprises:
-        by_park[e.park_id].append(e)
+        if e.park_id is not None:
+            by_park[e.park_id].append(e)
     by_league: dict[str, list[int]] = defaultdict(list)
     for park_id in sorted(by_park):
         by_league[by_park[park_id][0].league_id].append(park_id)
@@ -146,11 +147,11 @@ def _seen(e: Enterprise, day: date, daily: dict, weekly: dict) -> tuple:
 
 def _differ(row: tuple) -> tuple:
     """A visit where the group found fewer people and less output on site than the enterprise reported."""
-    row = list(row)
-    row[7] = Status.WORK_RESUMED
-    row[9] = row[9] * 6 // 10
-    row[10] = max(Decimal(0), row[10] - 25)
-    return tuple(row)
+    values = list(row)
+    values[7] = Status.WORK_RESUMED
+    values[9] = values[9] * 6 // 10
+    values[10] = max(Decimal(0), values[10] - 25)
+    return tuple(values)
 
 
 def build_workgroups(ctx) -> dict[str, int]:
@@ -174,7 +175,7 @@ def build_workgroups(ctx) -> dict[str, int]:
     plans: list[VisitPlan] = []
     items: list[tuple] = []
     visit_rows: list[tuple] = []
-    found: list[tuple[int, Enterprise, date, int]] = []  # (visit row index, enterprise, day, member)
+    found: list[tuple[int, Enterprise, date, int | None]] = []  # (visit row index, enterprise, day, member)
     all_park = list(Enterprise.objects.filter(park__isnull=False).order_by("pk"))
     daily, weekly = _reports()
     for group in groups:
@@ -187,8 +188,8 @@ def build_workgroups(ctx) -> dict[str, int]:
         }
         plans.extend(month_plans.values())
         VisitPlan.objects.bulk_create(month_plans.values())
-        people = members[group.pk] or [None]
-        parks = sorted({e.park_id for e in mine})
+        people: list[User | None] = [*members[group.pk]] or [None]
+        parks = sorted({e.park_id for e in mine if e.park_id is not None})
         missing = set(rng.sample(parks, round(len(parks) * PARKS_WITH_MISSES)))
         for e, day in schedule:
             plan = month_plans[day.month]

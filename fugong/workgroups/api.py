@@ -330,7 +330,7 @@ def get_visit_plan(request, plan_id: Id):
         {
             "credit_code": r.item.enterprise.credit_code,
             "enterprise": r.item.enterprise.name,
-            "park": r.item.park.name if r.item.park_id else None,
+            "park": r.item.park.name if r.item.park else None,
             "day": r.item.day,
             "done": r.done,
             "visited_on": r.visited_on,

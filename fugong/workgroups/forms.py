@@ -19,8 +19,10 @@ def date_widget():
 
 
 class VisitForm(BootstrapMixin, forms.Form):
-    group = forms.ModelChoiceField(label=_("Work group"), queryset=None, empty_label=None)
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, empty_label=_("Choose an enterprise"))
+    group: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Work group"), queryset=None, empty_label=None)
+    enterprise: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Enterprise"), queryset=None, empty_label=_("Choose an enterprise")
+    )
     visited_on = forms.DateField(label=_("Visited on"), widget=date_widget())
     met = forms.CharField(
         label=_("Who was met"), max_length=100, required=False, validators=bounds.text_validators(100)
@@ -62,14 +64,14 @@ class VisitForm(BootstrapMixin, forms.Form):
         self.style_fields()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("problem_category") and not (data.get("problem_description") or "").strip():
             self.add_error("problem_description", _("Describe the problem found."))
         return data
 
 
 class PlanForm(BootstrapMixin, forms.Form):
-    group = forms.ModelChoiceField(label=_("Work group"), queryset=None, empty_label=None)
+    group: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Work group"), queryset=None, empty_label=None)
     name = forms.CharField(label=_("Name"), max_length=100, validators=bounds.text_validators(100, name=True))
     starts_on = forms.DateField(label=_("From"), widget=date_widget())
     ends_on = forms.DateField(label=_("Until"), widget=date_widget())

@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import translation
 
 from fugong import access
 from fugong.accounts.models import User, WorkGroup
 from fugong.areas.models import Area, Park
 from fugong.dispatch.models import DailyReport, Status, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise
+from fugong.problems.models import Problem
 from fugong.problems.models import State as ProblemState
 from fugong.workgroups.models import PlanItem, Visit, VisitPlan
 
@@ -334,7 +336,7 @@ def _area_rows(
     code = scope_code(scope)
     if code and code != REGION:
         areas = areas.filter(Q(code=code) | Q(parent_id=code, separately_listed=True))
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for league_id, county_id in enterprises_in_sight.values_list("league_id", "county_id"):
         counts[league_id] += 1
         counts[county_id] += 1
@@ -501,3 +503,60 @@ def dashboard_panel(ctx):
         (_("Reports differing from the visit"), f"{t.differing:,}"),
     ]
     return Panel("workgroups", _("Work groups"), figures, link=reverse("workgroups:coverage"))
+
+
+# --- The weekly group report (工作组周报) ---------------------------------------------------------------------
+
+
+def weekly_report(*, user: User, group: WorkGroup, monday: date):
+    """The group's week, Monday to Sunday, as a Brief (written to .docx by the brief's own writer)."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from fugong.analytics.brief import Brief, Section, date_text
+    from fugong.problems.models import Category
+
+    sunday = monday + timedelta(days=6)
+    visits_qs = access.visible_visits(user).filter(group=group)
+    week = list(visits_qs.filter(visited_on__range=(monday, sunday)).select_related("enterprise", "league"))
+    so_far = visits_qs.filter(visited_on__lte=sunday)
+    leagues = sorted({v.league.name for v in week})
+    parks = {v.park_id for v in week if v.park_id}
+    enterprises = {v.enterprise_id for v in week}
+    period = f"{date_text(monday)}至{date_text(sunday)}"
+    title = f"{group.name}工作周报"
+    if not week:
+        text = f"本周（{period}），{group.name}无走访记录。"
+        return Brief(title, sunday, group.name, [Section("visits", "本周走访情况", text)])
+    found = list(Problem.objects.filter(visits__in=[v.pk for v in week]).distinct())
+    fixed = [p for p in found if p.state in RESOLVED and p.resolved_on and p.resolved_on <= sunday]
+    text = (
+        f"本周（{period}），{group.name}深入{'、'.join(leagues)}，走访园区{len(parks)}个、企业{len(enterprises)}户，"
+        f"现场发现问题{len(found)}个，已协调解决{len(fixed)}个；"
+        f"截至{date_text(sunday)}累计走访企业{so_far.values('enterprise_id').distinct().count()}户。"
+    )
+    sections = [Section("visits", "本周走访情况", text)]
+    if found:
+        labels = dict(Category.choices)
+        counts: list[tuple[str, int]] = Counter(p.category for p in found).most_common()
+        with translation.override("zh-hans"):
+            listed = "、".join(f"{labels[c]}{n}个" for c, n in counts)
+        sections.append(Section("problems", "发现的问题", f"按类别分：{listed}。"))
+    rows = _visit_rows(visits_qs.filter(visited_on__range=(monday, sunday)))
+    differing = _differences(rows)
+    if differing:
+        listed = "；".join(
+            f"{d.visit.enterprise.name}（现场在岗{d.visit.on_duty}人、自报{d.report.on_duty}人）"
+            for d in differing[:10]
+        )
+        sections.append(
+            Section("differences", "自报数据核查", f"{len(differing)}户次企业自报数据与现场不符：{listed}。")
+        )
+    following = PlanItem.objects.filter(
+        plan__group=group, day__range=(sunday + timedelta(days=1), sunday + timedelta(days=7))
+    ).exclude(enterprise__in=so_far.values("enterprise_id"))
+    planned_next = following.values("enterprise_id").distinct().count()
+    if planned_next:
+        next_parks = following.exclude(park__isnull=True).values("park_id").distinct().count()
+        sections.append(Section("next", "下周计划", f"计划走访园区{next_parks}个、企业{planned_next}户。"))
+    return Brief(title, sunday, group.name, sections)

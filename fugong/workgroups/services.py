@@ -113,8 +113,8 @@ def _check_visit(actor: User | None, group: WorkGroup, data: VisitData, today: d
         bounds.check_decimal(data.capacity_pct, max_digits=5, decimal_places=1, max_value=200)
     except ValidationError as e:
         errors["capacity_pct"] = e.messages
-    for name, value, limit in (("met", data.met, 100), ("guidance", data.guidance, bounds.TEXT_MAX)):
-        if refused := bounds.text_problem(value, max_length=limit, multiline=name == "guidance"):
+    for name, text, limit in (("met", data.met, 100), ("guidance", data.guidance, bounds.TEXT_MAX)):
+        if refused := bounds.text_problem(text, max_length=limit, multiline=name == "guidance"):
             errors[name] = [refused]
     if len(data.problems) > PROBLEMS_MAX:
         errors["problems"] = [_("At most %(n)d problems per visit.") % {"n": PROBLEMS_MAX}]

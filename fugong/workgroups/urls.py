@@ -6,6 +6,7 @@ app_name = "workgroups"
 urlpatterns = [
     path("", views.coverage, name="coverage"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
+    path("groups/<int:pk>/weekly.docx", views.weekly_report, name="weekly_report"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),

@@ -1,12 +1,15 @@
 import uuid
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong import access
+from fugong.analytics.docx import brief_docx
 from fugong.core import bounds
 from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
@@ -66,6 +70,22 @@ def group_detail(request, pk):
         "workgroups/group.html",
         {"group": group, "members": members, "officials": group.officials.all(), "plans": plans},
     )
+
+
+@login_required
+@require_GET
+def weekly_report(request, pk):
+    """The group's weekly report (工作组周报) as .docx: the week of `week` (any day of it), this week by default."""
+    group = access.access_work_group(request.user, pk)
+    day = bounds.date_param(request.GET.get("week"), "week") or timezone.localdate()
+    monday = day - timedelta(days=day.weekday())
+    report = selectors.weekly_report(user=request.user, group=group, monday=monday)
+    response = HttpResponse(
+        brief_docx(report), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    filename = quote(f"{group.name}工作周报-{monday.isoformat()}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 # --- Plans ---------------------------------------------------------------------------------------------------
@@ -126,21 +146,22 @@ def _group_parks(group):
 @require_POST
 def plan_add(request, pk):
     plan = access.access_visit_plan(request.user, pk, write=True)
-    if "park" in request.POST:
-        form = AddParkForm(request.POST, parks=_group_parks(plan.group))
-        add = services.plan_add_park
-    else:
-        form = AddEnterpriseForm(request.POST, enterprises=access.group_enterprises(plan.group))
-        add = services.plan_add_enterprise
-    if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-        return redirect("workgroups:plan", pk=plan.pk)
     try:
-        added = add(actor=request.user, plan=plan, **form.cleaned_data)
+        if "park" in request.POST:
+            form: forms.Form = AddParkForm(request.POST, parks=_group_parks(plan.group))
+            if form.is_valid():
+                added = services.plan_add_park(actor=request.user, plan=plan, **form.cleaned_data)
+        else:
+            form = AddEnterpriseForm(request.POST, enterprises=access.group_enterprises(plan.group))
+            if form.is_valid():
+                added = services.plan_add_enterprise(actor=request.user, plan=plan, **form.cleaned_data)
     except ValidationError as e:
-        messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
-    else:
+        messages.error(request, " ".join(str(m) for ms in e.message_dict.values() for m in ms))
+        return redirect("workgroups:plan", pk=plan.pk)
+    if form.is_valid():
         messages.success(request, _("%(n)d enterprises added to the plan.") % {"n": added})
+    else:
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
     return redirect("workgroups:plan", pk=plan.pk)
 
 
@@ -224,6 +245,8 @@ def visit_create(request):
     if not groups.exists():
         raise Http404
     group = groups.first()
+    if group is None:
+        raise Http404
     if request.method == "POST" and request.POST.get("group", "").isdigit():
         group = groups.filter(pk=int(request.POST["group"])).first() or group
     enterprises = selectors.enterprises_for_visit(group=group)

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('problems', '0001_initial'),
+        ("problems", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='problem',
-            name='source',
-            field=models.CharField(choices=[('form', 'Form'), ('api', 'API'), ('report', 'Daily report'), ('demo', 'Demo'), ('visit', 'Work-group visit')], default='form', max_length=8, verbose_name='source'),
+            model_name="problem",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("form", "Form"),
+                    ("api", "API"),
+                    ("report", "Daily report"),
+                    ("demo", "Demo"),
+                    ("visit", "Work-group visit"),
+                ],
+                default="form",
+                max_length=8,
+                verbose_name="source",
+            ),
         ),
     ]

@@ -81,3 +81,30 @@ def test_a_plan_ending_before_it_starts_is_refused(users):
             ends_on=today - timedelta(days=1),
         )
     assert "ends_on" in e.value.message_dict
+
+
+def test_the_weekly_group_report(client, users, park_enterprises):
+    import io
+
+    from docx import Document
+
+    from fugong.problems.models import Problem
+
+    dave = users[Role.WORKGROUP]
+    park, enterprises = park_enterprises
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday() + 7)
+    for n, e in enumerate(enterprises[:3]):
+        make_visit(
+            dave.work_group,
+            e,
+            days_ago=(today - monday).days - n,
+            problems=[services.FoundProblem("labour", "缺工")] if n == 0 else [],
+        )
+    client.force_login(users[Role.LEAGUE])
+    r = client.get(f"/workgroups/groups/{dave.work_group_id}/weekly.docx?week={monday.isoformat()}")
+    assert r.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    assert "第一工作组工作周报" in text
+    assert "走访园区1个、企业3户，现场发现问题1个，已协调解决0个" in text
+    assert "用工1个" in text and Problem.objects.count() == 1
