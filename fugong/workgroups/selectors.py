@@ -432,6 +432,11 @@ def _differs(seen: tuple, reported: tuple) -> bool:
     )
 
 
+def chinese_names() -> dict[str, str]:
+    """Leagues by code in Chinese: the map (neimenggu.js) names its features so, whatever the page language."""
+    return dict(Area.objects.filter(level=Area.Level.LEAGUE).values_list("code", "name"))
+
+
 def report_of(visit: Visit) -> DailyReport | WeeklyReport | None:
     """The enterprise's own report to set beside what the group saw: its daily report of the day, else its weekly
     report of the week (park enterprises report weekly)."""

@@ -47,6 +47,22 @@ def coverage(request):
     if league and not access.visible_areas(request.user).filter(code=league).exists():
         raise Http404
     data = selectors.coverage(user=request.user, as_of=as_of, scope=league or None)
+    map_rows = [
+        {
+            "code": a.code,
+            "name": a.name,
+            "map_name": names.get(a.code, a.code),
+            "groups": a.groups,
+            "uncovered": a.uncovered,
+            "enterprises": a.enterprises,
+            "visited": a.tally.enterprises_visited,
+            "parks": a.tally.parks_fully_visited,
+            "problems": a.tally.problems_found,
+        }
+        for names in [selectors.chinese_names()]
+        for a in data.areas
+        if not a.separately_listed
+    ]
     return render(
         request,
         "workgroups/coverage.html",
@@ -54,6 +70,7 @@ def coverage(request):
             "c": data,
             "as_of": as_of,
             "differences": data.differences[:100],
+            "map_rows": map_rows,
             "can_plan": access.plannable_groups(request.user).exists(),
         },
     )

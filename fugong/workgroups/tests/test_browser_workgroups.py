@@ -85,6 +85,7 @@ def test_the_coverage_page(watched, transactional_db, live_server, users, baotou
     log_in(page, "alice_region")
     page.goto("/workgroups/")
     expect(page.locator("[data-uncovered]")).to_be_visible()
+    expect(page.locator("#coverage-map canvas")).to_have_count(1)
     screenshot(page, "workgroups-coverage", size)
     page.goto("/workgroups/visits/")
     expect(page.locator("body")).to_contain_text(baotou_enterprise.name)
