@@ -110,3 +110,22 @@ def test_an_official_who_joins_a_group_records_its_visits(users, ordos_enterpris
     assert access.visible_visits(oscar).filter(pk=visit.pk).exists()
     assert visit.problems.get().raised_by == oscar
     Park  # noqa: B018
+
+
+def test_the_lists_take_as_many_queries_for_ten_visits_as_for_one(client, users, scene, baotou_enterprise):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group = scene["baotou_group"]
+    client.force_login(users[Role.REGION])
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = {url: count(url) for url in ("/workgroups/visits/", "/workgroups/", "/api/v1/visits")}
+    for n in range(9):
+        make_visit(group, make_enterprise(county="150203"), days_ago=n + 1)
+    after = {url: count(url) for url in before}
+    assert after == before
