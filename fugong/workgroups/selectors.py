@@ -498,7 +498,7 @@ def dashboard_panel(ctx):
 
     c = coverage(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     t = c.total
-    if not t.visits and not c.groups:
+    if not t.visits:
         return None
     figures = [
         (_("Enterprises visited"), _("%(n)s enterprises") % {"n": f"{t.enterprises_visited:,}"}),
