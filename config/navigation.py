@@ -60,6 +60,9 @@ NAVIGATION = [
     # ---- chains ----
     NavItem(_("Needs and offers"), "chains:posts", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Chains of leading enterprises"), "chains:links", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Work-group coverage"), "workgroups:coverage", AREA_ROLES),
+    NavItem(_("Visit plans"), "workgroups:plans", AREA_ROLES),
+    NavItem(_("Visits"), "workgroups:visits", AREA_ROLES),
 ]
 
 

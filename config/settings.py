@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fugong.catalogue",
     "fugong.arrears",
     "fugong.chains",
+    "fugong.workgroups",
     "fugong.demo",
 ]
 

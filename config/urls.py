@@ -19,6 +19,7 @@ urlpatterns = [
     path("catalogue/", include("fugong.catalogue.urls")),
     path("arrears/", include("fugong.arrears.urls")),
     path("chains/", include("fugong.chains.urls")),
+    path("workgroups/", include("fugong.workgroups.urls")),
     path("api/", api.urls),
 ]
 

@@ -13,6 +13,7 @@ from fugong.dispatch.models import DailyReport, ProjectReport, WeeklyReport
 from fugong.enterprises.models import Enterprise, KeyProject
 from fugong.finance.models import FinancingNeed, Referral, ReferralBatch
 from fugong.problems.models import Problem
+from fugong.workgroups.models import Photo, PlanItem, Visit, VisitPlan
 
 # Officials and work-group members: their view of enterprises is exactly area_scope.
 AREA_ROLES = OFFICIAL_ROLES | {Role.WORKGROUP}
@@ -41,7 +42,7 @@ def area_scope(user: User) -> Q | None:
             return Q(league_id=user.area_id)
         return Q(county_id=user.area_id)
     if user.role == Role.WORKGROUP and user.work_group is not None:
-        return Q(league_id__in=user.work_group.leagues.values("code"))
+        return user.work_group.area_filter()
     return None
 
 
@@ -119,8 +120,8 @@ def visible_areas(user: User) -> QuerySet[Area]:
     if scope is None:
         return Area.objects.none()
     if user.role == Role.WORKGROUP and user.work_group is not None:
-        codes = list(user.work_group.leagues.values_list("code", flat=True))
-        return Area.objects.filter(Q(code__in=codes) | Q(parent_id__in=codes))
+        leagues, cities = user.work_group.area_codes()
+        return Area.objects.filter(Q(code__in=leagues | cities) | Q(parent_id__in=leagues))
     area = user.area
     if area is None:  # area_scope answers None for such a user: not reached
         return Area.objects.none()
@@ -249,9 +250,10 @@ def in_area_scope(user: User, *, league_id: str, county_id: str) -> bool:
             return True
         return league_id == user.area_id if level == Area.Level.LEAGUE else county_id == user.area_id
     if user.role == Role.WORKGROUP and user.work_group is not None:
-        if not hasattr(user, "_work_group_leagues"):  # cached on the user object: a list checks every row
-            user._work_group_leagues = set(user.work_group.leagues.values_list("code", flat=True))  # type: ignore[attr-defined]
-        return league_id in user._work_group_leagues  # type: ignore[attr-defined]
+        if not hasattr(user, "_work_group_areas"):  # cached on the user object: a list checks every row
+            user._work_group_areas = user.work_group.area_codes()  # type: ignore[attr-defined]
+        leagues, cities = user._work_group_areas  # type: ignore[attr-defined]
+        return league_id in leagues or county_id in cities
     return False
 
 
@@ -314,7 +316,7 @@ def can_see_contacts(user: User, enterprise: Enterprise) -> bool:
     if user.role == Role.ENTERPRISE:
         return enterprise.pk == user.enterprise_id
     if user.role == Role.WORKGROUP and user.work_group is not None:
-        return user.work_group.leagues.filter(code=enterprise.league_id).exists()
+        return in_area_scope(user, league_id=enterprise.league_id, county_id=enterprise.county_id)
     return _official_of_league(user, enterprise.league_id)
 
 
@@ -908,3 +910,106 @@ def can_edit_chain_links(user: User, leader: Enterprise) -> bool:
 
 def can_see_chain_figures(user: User) -> bool:
     return user.is_authenticated and user.role in AREA_ROLES
+
+
+# ---- workgroups ----
+# A member of a work group sees its areas (area_scope) read-only, and the group's plans and visits. Officials who
+# join a group keep their own scope and may also record and plan the group's visits. Officials see the groups
+# sent to their league and every visit in their area; the region sees all.
+
+
+def recording_groups(user: User) -> QuerySet[WorkGroup]:
+    """The groups whose visits the user records and plans: a member's own group, the groups an official joined."""
+    if not (user.is_authenticated and user.is_active):
+        return WorkGroup.objects.none()
+    if user.role == Role.WORKGROUP and user.work_group_id:
+        return WorkGroup.objects.filter(pk=user.work_group_id)
+    if user.is_official:
+        return WorkGroup.objects.filter(officials=user)
+    return WorkGroup.objects.none()
+
+
+def can_record_visits(user: User) -> bool:
+    return recording_groups(user).exists()
+
+
+def visible_work_groups(user: User) -> QuerySet[WorkGroup]:
+    if not (user.is_authenticated and user.is_active):
+        return WorkGroup.objects.none()
+    if user.role == Role.WORKGROUP:
+        return recording_groups(user)
+    area = scope_area(user)
+    if area is None:
+        return WorkGroup.objects.none()
+    if area.level == Area.Level.REGION:
+        return WorkGroup.objects.all()
+    league = area.league_code
+    sent_here = Q(leagues=league) | (Q(cities__parent_id=league) if area.level == Area.Level.LEAGUE else Q(cities=area))
+    ids = WorkGroup.objects.filter(sent_here | Q(officials=user)).values("pk")
+    return WorkGroup.objects.filter(pk__in=ids)
+
+
+def access_work_group(user: User, pk: int) -> WorkGroup:
+    return _first_or_404(visible_work_groups(user).filter(pk=pk))
+
+
+def group_enterprises(group: WorkGroup) -> QuerySet[Enterprise]:
+    """The enterprises a group may visit and plan: those of its leagues and separately listed cities."""
+    return Enterprise.objects.filter(group.area_filter())
+
+
+def can_see_coverage(user: User) -> bool:
+    return user.is_authenticated and user.role in AREA_ROLES
+
+
+def plannable_groups(user: User) -> QuerySet[WorkGroup]:
+    """Groups the user may make plans for: their own, and every group for the region's officials."""
+    area = scope_area(user)
+    if area is not None and area.level == Area.Level.REGION and user.role == Role.REGION:
+        return WorkGroup.objects.all()
+    return recording_groups(user)
+
+
+def visible_visit_plans(user: User) -> QuerySet[VisitPlan]:
+    return VisitPlan.objects.filter(group__in=visible_work_groups(user).values("pk"))
+
+
+def access_visit_plan(user: User, pk: int, *, write: bool = False) -> VisitPlan:
+    qs = VisitPlan.objects.filter(group__in=plannable_groups(user).values("pk")) if write else visible_visit_plans(user)
+    return _first_or_404(qs.select_related("group").filter(pk=pk))
+
+
+def visible_plan_items(user: User, plan: VisitPlan) -> QuerySet[PlanItem]:
+    """A plan's enterprises: all of them for those who plan with the group, those in their area for officials."""
+    items = PlanItem.objects.filter(plan=plan)
+    if plannable_groups(user).filter(pk=plan.group_id).exists():
+        return items
+    scope = area_scope(user)
+    return items.none() if scope is None else items.filter(scope)
+
+
+def visible_visits(user: User) -> QuerySet[Visit]:
+    if not (user.is_authenticated and user.is_active):
+        return Visit.objects.none()
+    if user.role == Role.WORKGROUP:
+        return Visit.objects.filter(group_id=user.work_group_id) if user.work_group_id else Visit.objects.none()
+    if not user.is_official:
+        return Visit.objects.none()
+    scope = area_scope(user)
+    joined = Q(group__in=WorkGroup.objects.filter(officials=user).values("pk"))
+    if scope is None:
+        return Visit.objects.filter(joined)
+    # Q() | joined would be joined alone: the region's empty filter means every visit.
+    return Visit.objects.all() if not scope else Visit.objects.filter(scope | joined)
+
+
+def access_visit(user: User, pk: int) -> Visit:
+    return _first_or_404(
+        visible_visits(user)
+        .select_related("group", "enterprise", "park", "league", "county", "recorded_by")
+        .filter(pk=pk)
+    )
+
+
+def access_photo(user: User, pk: int) -> Photo:
+    return _first_or_404(Photo.objects.filter(pk=pk, visit__in=visible_visits(user).values("pk")))

@@ -675,6 +675,79 @@ MATRIX.update(
 )
 
 
+# ---- workgroups ----
+def _wg(ctx, inside, name):
+    return ctx["workgroups"][inside][name]
+
+
+PLANNERS = frozenset({Role.REGION, Role.WORKGROUP})
+RECORDERS = frozenset({Role.WORKGROUP})
+MATRIX.update(
+    {
+        "workgroups:coverage": Case(_figures("/workgroups/"), AREA_READERS),
+        "workgroups:group": Case(lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/", AREA_READERS),
+        "workgroups:weekly_report": Case(
+            lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/weekly.docx", AREA_READERS
+        ),
+        "workgroups:plans": Case(lambda c, i: "/workgroups/plans/", AREA_READERS, scoped=False),
+        "workgroups:plan_create": Case(lambda c, i: "/workgroups/plans/new/", PLANNERS, scoped=False),
+        "workgroups:plan": Case(lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/", AREA_READERS),
+        "workgroups:plan_add": Case(
+            lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/add/",
+            PLANNERS,
+            method="post",
+            ok=302,
+            body=lambda c, i: {"enterprise": _enterprise(c, i).pk, "day": c["day"]},
+        ),
+        "workgroups:plan_remove": Case(
+            lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/items/{_wg(c, i, 'plan').items.first().pk}/remove/",
+            PLANNERS,
+            method="post",
+            ok=302,
+        ),
+        "workgroups:plan_export": Case(
+            lambda c, i: f"/workgroups/plans/{_wg(c, i, 'plan').pk}/export.xlsx", AREA_READERS
+        ),
+        "workgroups:visits": Case(lambda c, i: "/workgroups/visits/", AREA_READERS, scoped=False),
+        "workgroups:visit_create": Case(lambda c, i: "/workgroups/visits/new/", RECORDERS, scoped=False),
+        "workgroups:visit_check": Case(
+            lambda c, i: (
+                f"/workgroups/visits/check/?group={_wg(c, True, 'group').pk}&enterprise={c['inside'].pk}"
+                f"&visited_on={c['day']}"
+            ),
+            RECORDERS,
+            scoped=False,
+        ),
+        "workgroups:visit": Case(lambda c, i: f"/workgroups/visits/{_wg(c, i, 'visit').pk}/", AREA_READERS),
+        "workgroups:photo": Case(lambda c, i: f"/workgroups/photos/{_wg(c, i, 'photo').pk}/", AREA_READERS),
+        "api:list_work_groups": Case(lambda c, i: "/api/v1/workgroups", ALL, scoped=False),
+        "api:get_coverage": Case(_figures("/api/v1/workgroups/coverage"), AREA_READERS),
+        "api:get_work_group": Case(lambda c, i: f"/api/v1/workgroups/{_wg(c, i, 'group').pk}", AREA_READERS),
+        "api:list_visits": Case(lambda c, i: "/api/v1/visits", ALL, scoped=False),
+        "api:get_visit": Case(lambda c, i: f"/api/v1/visits/{_wg(c, i, 'visit').pk}", AREA_READERS),
+        "api:create_visit": Case(
+            lambda c, i: "/api/v1/visits",
+            RECORDERS,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "client_key": "matrix-visit-key",
+                "credit_code": c["inside"].credit_code,
+                "visited_on": c["day"],
+                "status": "production_resumed",
+                "employees": 100,
+                "on_duty": 60,
+                "capacity_pct": "50",
+                "again": True,
+            },
+        ),
+        "api:list_visit_plans": Case(lambda c, i: "/api/v1/visit-plans", ALL, scoped=False),
+        "api:get_visit_plan": Case(lambda c, i: f"/api/v1/visit-plans/{_wg(c, i, 'plan').pk}", AREA_READERS),
+    }
+)
+
+
 # A platform account reads the feed and nothing else: every other page and endpoint answers it 404.
 PLATFORM_OPENS = {
     "home", "healthz", "livez", "set_language", "accounts:login", "accounts:logout", "accounts:settings",
@@ -793,6 +866,7 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     from fugong.arrears.tests.factories import arrears_matrix_context
     from fugong.catalogue.tests.factories import matrix_context as catalogue_context
     from fugong.problems.tests.factories import matrix_context
+    from fugong.workgroups.tests.factories import matrix_context as workgroups_context
 
     arrears = arrears_matrix_context(baotou_enterprise, ordos_enterprise)
     arrears["arrears_batches"] = {
@@ -817,6 +891,7 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
         "catalogue": catalogue_context(users, baotou_enterprise, ordos_enterprise),  # ---- catalogue ----
         **chains,
         **arrears,
+        **workgroups_context(baotou_enterprise, ordos_enterprise),
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),

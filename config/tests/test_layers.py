@@ -26,6 +26,7 @@ APPS = [
     "analytics",
     "problems",
     "finance",
+    "workgroups",
     "relief",
     "catalogue",
     "arrears",

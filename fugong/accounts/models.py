@@ -26,16 +26,54 @@ OFFICIAL_ROLES = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
 
 
 class WorkGroup(models.Model):
+    """A resumption work group sent to leagues (and separately listed cities) for a period (issue 12)."""
+
     name = models.CharField(_("name"), max_length=60, unique=True)
     leagues = models.ManyToManyField("areas.Area", related_name="work_groups", verbose_name=_("leagues"))
+    # Manzhouli and Erenhot are counties of their leagues, assigned and counted on their own.
+    cities = models.ManyToManyField(
+        "areas.Area", blank=True, related_name="city_work_groups", verbose_name=_("separately listed cities")
+    )
+    leader = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_work_groups",
+        verbose_name=_("leader"),
+    )
+    # Officials keep their own role and area; joining a group lets them record its visits.
+    officials = models.ManyToManyField(
+        "accounts.User", blank=True, related_name="joined_work_groups", verbose_name=_("officials who joined")
+    )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("work group")
         verbose_name_plural = _("work groups")
+        constraints = [
+            models.CheckConstraint(
+                name="work_group_period_order",
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def area_filter(self, prefix: str = "") -> models.Q:
+        """Objects with `league` and `county` in the group's areas: its leagues and its separately listed cities."""
+        return models.Q(**{f"{prefix}league_id__in": self.leagues.values("code")}) | models.Q(
+            **{f"{prefix}county_id__in": self.cities.values("code")}
+        )
+
+    def area_codes(self) -> tuple[set[str], set[str]]:
+        """(league codes, city codes), for checking rows in memory."""
+        return set(self.leagues.values_list("code", flat=True)), set(self.cities.values_list("code", flat=True))
 
 
 class Department(models.Model):

@@ -28,6 +28,7 @@ from fugong.demo.plan import Plan
 from fugong.demo.problems import build_problems, wipe_problems
 from fugong.demo.relief import build_relief, wipe_relief
 from fugong.demo.reports import build_reports, wipe_reports
+from fugong.demo.workgroups import build_workgroups, wipe_workgroups
 from fugong.enterprises import services
 from fugong.enterprises.models import Enterprise, Industry, KeyProject
 
@@ -194,4 +195,5 @@ STEPS: list[Step] = [
     Step("arrears", build_arrears, wipe_arrears),
     # ---- chains ----
     Step("chains", build_chains, wipe_chains),
+    Step("workgroups", build_workgroups, wipe_workgroups),
 ]

@@ -50,6 +50,7 @@ class Source(models.TextChoices):
     API = "api", _("API")
     REPORT = "report", _("Daily report")
     DEMO = "demo", _("Demo")
+    VISIT = "visit", _("Work-group visit")
 
 
 class Problem(CaseModel):

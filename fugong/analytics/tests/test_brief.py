@@ -115,3 +115,10 @@ def test_the_built_demo_prints_the_seed_headline(db, client):
     assert (got["employees"], got["on_duty"], got["on_duty_rate"]) == (1065116, 687000, 64.5)
     drill = client.get("/analytics/drill/?as_of=2020-02-22&measure=production_resumed")
     assert drill.context["totals"].enterprises == 1792
+    # ---- workgroups ----
+    assert (
+        "截至2月22日，7个工作组深入12个盟市（含满洲里、二连浩特），走访园区29个、企业1078户，"
+        "现场发现问题92个，已协调解决41个。" in brief.brief(user=region, as_of=date(2020, 2, 22)).text
+    )
+    coverage = client.get("/api/v1/workgroups/coverage?as_of=2020-02-22").json()
+    assert not any(row["uncovered"] for row in coverage["by_league"])
