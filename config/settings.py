@@ -55,11 +55,13 @@ INSTALLED_APPS = [
     "fugong.core",
     "fugong.areas",
     "fugong.accounts",
+    "fugong.notices",
     "fugong.enterprises",
     "fugong.dispatch",
     "fugong.analytics",
     "fugong.problems",
     "fugong.finance",
+    "fugong.policies",
     "fugong.demo",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("analytics/", include("fugong.analytics.urls")),
     path("problems/", include("fugong.problems.urls")),
     path("finance/", include("fugong.finance.urls")),
+    path("notices/", include("fugong.notices.urls")),
+    path("policies/", include("fugong.policies.urls")),
     path("api/", api.urls),
 ]
 

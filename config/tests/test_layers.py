@@ -18,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-APPS = ["areas", "accounts", "enterprises", "dispatch", "analytics", "problems", "finance"]
+# notices sits just above accounts: a generic service every later capability calls (it names users only).
+APPS = ["areas", "accounts", "notices", "enterprises", "dispatch", "analytics", "problems", "finance", "policies"]
 
 # Modules of an app that sit in the models layer: what models import, and nothing that reads or writes.
 MODEL_MODULES = {"models", "rollup_models", "credit_code", "validators", "choices", "calendar"}
