@@ -512,12 +512,10 @@ def access_application_attachment(user: User, pk: int) -> ApplicationAttachment:
 
 
 def can_apply_for(user: User, enterprise: Enterprise) -> bool:
-    """An enterprise applies for itself; an official of its area may file on its behalf."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.role == Role.ENTERPRISE:
-        return enterprise.pk == user.enterprise_id
-    return can_edit_registry(user) and editable_enterprises(user).filter(pk=enterprise.pk).exists()
+    """An enterprise applies online for itself; officials review, they do not apply."""
+    return (
+        user.is_authenticated and user.is_active and user.role == Role.ENTERPRISE and enterprise.pk == user.enterprise_id
+    )
 
 
 def is_applicant(user: User, application: Application) -> bool:

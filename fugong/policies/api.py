@@ -14,7 +14,6 @@ from fugong import access
 from fugong.core.bounds import Amount, Day, Filter, Id, Text
 from fugong.core.case_views import add_moves_endpoint
 from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, Pagination, timeline_of
-from fugong.enterprises.models import Enterprise
 from fugong.policies import eligibility, selectors, services
 from fugong.policies.models import Programme
 
@@ -302,7 +301,6 @@ class ApplicationIn(Schema):
     requested_amount: Amount(12, 2)
     statement: Text(multiline=True) = ""
     programme: Id | None = None
-    credit_code: Text(18) = ""
 
 
 class MoveIn(Schema):
@@ -325,13 +323,11 @@ def get_application(request, application_id: Id):
 
 @applications.post("", response={201: ApplicationDetailOut, 400: Error, 404: Error})
 def create_application(request, payload: ApplicationIn):
-    """A draft application; an enterprise applies for itself, an official names `credit_code`."""
+    """A draft application of the caller's own enterprise (enterprise users only)."""
     measure = access.access_measure(request.auth, payload.measure)
-    enterprise: Enterprise | None = access.own_enterprise(request.auth)
+    enterprise = access.own_enterprise(request.auth)
     if enterprise is None:
-        enterprise = access.visible_enterprises(request.auth).filter(credit_code=payload.credit_code.upper()).first()
-        if enterprise is None:
-            raise ValidationError({"credit_code": [_("Name an enterprise in your area by its credit code.")]})
+        raise Http404
     programme = None
     if payload.programme is not None:
         programme = measure.programmes.filter(pk=payload.programme).first()

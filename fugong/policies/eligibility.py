@@ -221,6 +221,7 @@ def uses_status(rule: dict) -> bool:
 # --- The database filter -------------------------------------------------------------------------------------
 
 NOTHING = Q(pk__in=[])
+EVERYTHING = Q(pk__isnull=False)
 
 
 def _leaf_q(criterion: dict, day: date) -> Q:
@@ -245,26 +246,24 @@ def _leaf_q(criterion: dict, day: date) -> Q:
     through = Enterprise.tags.through.objects
     if op == "any":
         return Q(pk__in=through.filter(tag_id__in=value).values("enterprise_id"))
-    q = Q()
+    q = EVERYTHING
     for tag in value:
         q &= Q(pk__in=through.filter(tag_id=tag).values("enterprise_id"))
     return q
 
 
 def rule_q(rule: dict, day: date) -> Q:
-    if "all" in rule:
-        q = Q()
-        for part in rule["all"]:
-            q &= rule_q(part, day)
+    # Explicit true and false: Django drops an empty Q() from a combination, which would turn "any of
+    # (nothing, everything)" into nothing.
+    if "all" in rule or "any" in rule:
+        parts = [rule_q(part, day) for part in rule.get("all", rule.get("any", []))]
+        if not parts:
+            return EVERYTHING if "all" in rule else NOTHING
+        q = parts[0]
+        for part in parts[1:]:
+            q = q & part if "all" in rule else q | part
         return q
-    if "any" in rule:
-        if not rule["any"]:
-            return NOTHING
-        q = NOTHING
-        for part in rule["any"]:
-            q |= rule_q(part, day)
-        return q
-    return _leaf_q(rule, day) if rule else Q()
+    return _leaf_q(rule, day) if rule else EVERYTHING
 
 
 def with_status(qs: QuerySet, day: date) -> QuerySet:

@@ -283,6 +283,13 @@ TRANSITIONS = Transitions(
         ),
         "pass": Move(frozenset({State.SUBMITTED}), State.PASSED, REVIEWERS, gettext_lazy("Pass league review")),
         "award": Move(frozenset({State.PASSED}), State.AWARDED, frozenset({REGION}), gettext_lazy("Award")),
+        "comment": Move(
+            frozenset(State.values),
+            None,
+            REVIEWERS | {APPLICANT},
+            gettext_lazy("Comment"),
+            needs_comment=gettext_lazy("Write the comment."),
+        ),
         "decline": Move(frozenset({State.SUBMITTED, State.PASSED}), State.DECLINED, REVIEWERS, gettext_lazy("Decline")),
     },
     states=State,
