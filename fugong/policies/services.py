@@ -397,6 +397,7 @@ def missing_materials(application: Application) -> list[str]:
     return [m for m in application.programme.materials if m not in have]
 
 
+@transaction.atomic
 def application_move(
     *,
     actor: User | None,
