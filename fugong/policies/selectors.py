@@ -62,7 +62,7 @@ def policy_list(*, user: User, filters: LibraryFilters | None = None, day: date)
         qs = qs.filter(valid_until__lt=day)
     elif f.status == "upcoming":
         qs = qs.filter(valid_from__gt=day)
-    return qs.annotate(measure_count=Count("measures", distinct=True)).distinct()
+    return qs.annotate(measure_count=Count("measures", distinct=True)).distinct().order_by("-issued_on", "-pk")
 
 
 def issuers(*, user: User) -> list[str]:
