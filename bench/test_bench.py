@@ -127,3 +127,10 @@ def test_the_load_client_counts_answers_errors_and_what_it_could_not_send():
         assert statuses == {} and sum(errors.values()) == 3
     finally:
         server.shutdown() if thread.is_alive() else None
+
+
+def test_the_runner_runs_benchmark_modules_and_not_its_own_tests():
+    names = run.module_names()
+    assert names[: len(run.MODULES)] == run.MODULES
+    assert "test_bench" not in names
+    assert all((run.BENCH / f"{name}.py").exists() for name in names)

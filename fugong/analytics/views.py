@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from fugong import access
 from fugong.analytics import brief as briefs
-from fugong.analytics import excel, selectors
+from fugong.analytics import excel, sections, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
 from fugong.core import bounds
@@ -86,6 +86,7 @@ def dashboard(request):
             **board.chart_data(),
             "links": {"league": "?" + _query(scope, as_of, league="__code__")},
         },
+        "panels": sections.panels(sections.DashboardContext(user=request.user, as_of=as_of, scope=scope)),
         **_filters(request.user, scope),
     }
     return render(request, "analytics/dashboard.html", context)

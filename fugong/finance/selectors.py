@@ -154,6 +154,26 @@ def brief_section(ctx):
     return Section("financing", "融资对接情况", "".join(lines)) if lines else None
 
 
+def dashboard_panel(ctx):
+    """The dashboard's panel on financing referrals (registered with analytics.sections by FinanceConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from fugong.analytics.sections import Panel
+
+    t = referral_stats(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope).total
+    if not t.total:
+        return None
+    amount = _("%(amount)s (10k yuan)")
+    figures = [
+        (_("Referrals"), f"{t.total:,}"),
+        (_("Approved or disbursed"), f"{t.funded:,}"),
+        (_("Amount approved"), amount % {"amount": f"{t.approved_amount:,.0f}"}),
+        (_("Amount disbursed"), amount % {"amount": f"{t.disbursed_amount:,.0f}"}),
+    ]
+    return Panel("financing", _("Financing referrals"), figures, link=reverse("finance:stats"))
+
+
 # --- Home pages --------------------------------------------------------------------------------------------
 
 HOME_ROWS = 8

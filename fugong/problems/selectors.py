@@ -242,6 +242,25 @@ def brief_section(ctx):
     return Section("problem_ledger", "问题诉求办理情况", "".join(lines)) if lines else None
 
 
+def dashboard_panel(ctx):
+    """The dashboard's panel on problems (registered with analytics.sections by ProblemsConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from fugong.analytics.sections import Panel
+
+    t = problem_stats(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope).total
+    if not t.raised:
+        return None
+    figures = [
+        (_("Problems raised"), _("%(n)s problems") % {"n": f"{t.raised:,}"}),
+        (_("Resolved"), _("%(n)s problems") % {"n": f"{t.resolved:,}"}),
+        (_("Resolution rate"), f"{_rate(t.resolution_rate or 0)}%"),
+        (_("Overdue"), _("%(n)s problems") % {"n": f"{t.overdue:,}"}),
+    ]
+    return Panel("problem_ledger", _("Problem ledger"), figures, link=reverse("problems:stats"))
+
+
 # --- Home pages --------------------------------------------------------------------------------------------
 
 HOME_ROWS = 8

@@ -4,26 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('areas', '0002_load_areas'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('enterprises', '0002_industries_tags'),
+        ("accounts", "0002_initial"),
+        ("areas", "0002_load_areas"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("enterprises", "0002_industries_tags"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='user',
-            name='user_role_binding',
+            model_name="user",
+            name="user_role_binding",
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('region', 'Region official'), ('league', 'League official'), ('county', 'County official'), ('workgroup', 'Work-group member'), ('handler', 'Department handler'), ('enterprise', 'Enterprise user'), ('provider', 'Provider'), ('bank', 'Bank'), ('guarantor', 'Guarantee institution'), ('platform', 'Platform account')], max_length=12, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("region", "Region official"),
+                    ("league", "League official"),
+                    ("county", "County official"),
+                    ("workgroup", "Work-group member"),
+                    ("handler", "Department handler"),
+                    ("enterprise", "Enterprise user"),
+                    ("provider", "Provider"),
+                    ("bank", "Bank"),
+                    ("guarantor", "Guarantee institution"),
+                    ("platform", "Platform account"),
+                ],
+                max_length=12,
+                verbose_name="role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role', ''), models.Q(('area__isnull', False), ('role__in', ['region', 'league', 'county'])), models.Q(('role', 'workgroup'), ('work_group__isnull', False)), models.Q(('department__isnull', False), ('role', 'handler')), models.Q(('enterprise__isnull', False), ('role', 'enterprise')), ('role__in', ['provider', 'guarantor', 'platform']), models.Q(('bank__isnull', False), ('role', 'bank')), _connector='OR'), name='user_role_binding'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role", ""),
+                    models.Q(("area__isnull", False), ("role__in", ["region", "league", "county"])),
+                    models.Q(("role", "workgroup"), ("work_group__isnull", False)),
+                    models.Q(("department__isnull", False), ("role", "handler")),
+                    models.Q(("enterprise__isnull", False), ("role", "enterprise")),
+                    ("role__in", ["provider", "guarantor", "platform"]),
+                    models.Q(("bank__isnull", False), ("role", "bank")),
+                    _connector="OR",
+                ),
+                name="user_role_binding",
+            ),
         ),
     ]

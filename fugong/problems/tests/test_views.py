@@ -298,3 +298,25 @@ def test_the_work_brief_carries_the_problems_and_referrals(users, baotou_enterpr
     assert "企业反映复工复产问题1件" in ordos.text and "financing" not in [s.key for s in ordos.sections]
     # The league official's brief stays in the league.
     assert "问题1件" in brief.brief(user=users[Role.LEAGUE], as_of=date(2020, 2, 22)).text
+
+
+def test_the_dashboard_panels_read_the_same_figures_as_the_stats(client, users, baotou_enterprise, ordos_enterprise):
+    from fugong.analytics import sections
+    from fugong.problems.tests.factories import make_referral
+
+    assert sections.keys()[:2] == ["problem_ledger", "financing"]
+    make_problem(baotou_enterprise, raised_on=date(2020, 2, 10))
+    make_problem(ordos_enterprise, category="labour", raised_on=date(2020, 2, 20))
+    make_referral(baotou_enterprise, referred_on=date(2020, 2, 20))
+    client.force_login(users[Role.REGION])
+    with translation.override("zh-hans"):
+        page = client.get("/analytics/?as_of=2020-02-22", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="panel-problem_ledger"' in page and 'data-testid="panel-financing"' in page
+    assert '反映问题</td><td class="text-end text-nowrap fw-bold">2件' in page
+    # The Baotou official sees Baotou's problem only, and the referral made there.
+    client.force_login(users[Role.LEAGUE])
+    page = client.get("/analytics/?as_of=2020-02-22", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '反映问题</td><td class="text-end text-nowrap fw-bold">1件' in page
+    # A day before anything was raised: nothing to show, no panel.
+    page = client.get("/analytics/?as_of=2020-02-05").content.decode()
+    assert 'data-testid="panels"' not in page
