@@ -44,6 +44,12 @@ NAVIGATION = [
     NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
     NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+    # ---- notices, policies ----
+    NavItem(_("Notices"), "notices:inbox", ALL_ROLES),
+    NavItem(_("Support policies"), "policies:library", ALL_ROLES),
+    NavItem(_("Policies for me"), "policies:mine", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Policy applications"), "policies:applications", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Policy figures"), "policies:stats", AREA_ROLES),
 ]
 
 

@@ -513,9 +513,9 @@ def access_application_attachment(user: User, pk: int) -> ApplicationAttachment:
 
 def can_apply_for(user: User, enterprise: Enterprise) -> bool:
     """An enterprise applies online for itself; officials review, they do not apply."""
-    return (
-        user.is_authenticated and user.is_active and user.role == Role.ENTERPRISE and enterprise.pk == user.enterprise_id
-    )
+    if not (user.is_authenticated and user.is_active and user.role == Role.ENTERPRISE):
+        return False
+    return enterprise.pk == user.enterprise_id
 
 
 def is_applicant(user: User, application: Application) -> bool:

@@ -578,9 +578,8 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
             values=project_figures,
             source="api",
         ).report
-    from fugong.problems.tests.factories import matrix_context
-
     from fugong.policies.tests.factories import matrix_context as policies_context
+    from fugong.problems.tests.factories import matrix_context
 
     return {
         **matrix_context(baotou_enterprise, ordos_enterprise),

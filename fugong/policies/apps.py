@@ -6,7 +6,8 @@ class PoliciesConfig(AppConfig):
     label = "policies"
 
     def ready(self):
-        from fugong.analytics import brief
-        from fugong.policies.selectors import brief_section
+        from fugong.analytics import brief, sections
+        from fugong.policies.selectors import brief_section, dashboard_panel
 
         brief.register("policies", brief_section, order=66)
+        sections.register("policies", dashboard_panel, order=66)

@@ -305,3 +305,26 @@ def brief_section(ctx):
 
 def automatic_measures(qs: QuerySet[Measure]) -> QuerySet[Measure]:
     return qs.filter(delivery=Delivery.AUTOMATIC)
+
+
+def dashboard_panel(ctx):
+    """The dashboard's panel on support policies (registered with analytics.sections by PoliciesConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from fugong.analytics.sections import Panel
+
+    f = policy_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    if not f.measures and not f.reached:
+        return None
+    return Panel(
+        "policies",
+        _("Support policies"),
+        figures=[
+            (_("Measures in force"), f"{f.measures:,}"),
+            (_("Enterprises reached"), f"{f.reached:,}"),
+            (_("Delivered"), _("%(amount)s (10k yuan)") % {"amount": f"{f.amount:,.0f}"}),
+            (_("Applications received"), f"{f.applications:,}"),
+        ],
+        link=reverse("policies:stats") + f"?as_of={ctx.as_of.isoformat()}",
+    )

@@ -15,15 +15,29 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"0" * 64
 
 
-def make_policy(*, title="关于支持中小企业共渡难关的若干政策措施", number="内政发电〔2020〕1号", issuer="内蒙古自治区人民政府",
-                issued_on=date(2020, 2, 5), valid_until=None, text="为支持中小企业复工复产，制定以下措施。") -> Policy:  # fmt: skip
+def make_policy(
+    *,
+    title="关于支持中小企业共渡难关的若干政策措施",
+    number="内政发电〔2020〕1号",
+    issuer="内蒙古自治区人民政府",
+    issued_on=date(2020, 2, 5),
+    valid_until=None,
+    text="为支持中小企业复工复产，制定以下措施。",
+) -> Policy:
     return services.policy_save(
         actor=None, title=title, number=number, issuer=issuer, issued_on=issued_on, valid_until=valid_until, text=text
     )
 
 
-def make_measure(policy: Policy | None = None, *, rule=None, delivery="application", title="贷款贴息",
-                 benefit_type="interest", amount="50") -> Measure:  # fmt: skip
+def make_measure(
+    policy: Policy | None = None,
+    *,
+    rule=None,
+    delivery="application",
+    title="贷款贴息",
+    benefit_type="interest",
+    amount="50",
+) -> Measure:
     return services.measure_save(
         actor=None,
         policy=policy or make_policy(),

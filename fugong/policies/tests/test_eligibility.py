@@ -148,21 +148,44 @@ def registry(db):
 def leaf_strategy():
     return st.one_of(
         st.builds(lambda v: crit("industry", "in", v), st.lists(st.sampled_from(INDUSTRIES), min_size=1, max_size=3)),
-        st.builds(lambda v: crit("size_class", "in", v), st.lists(st.sampled_from(["large", "medium", "small", "micro"]), min_size=1, max_size=2)),
-        st.builds(lambda v: crit("above_scale", "is", v), st.booleans()),
-        st.builds(lambda op, v: crit("tags", op, v), st.sampled_from(["any", "all"]), st.lists(st.sampled_from(TAGS), min_size=1, max_size=2, unique=True)),
-        st.builds(lambda v: crit("league", "in", v), st.lists(st.sampled_from([lc[0] for lc in LEAGUES_COUNTIES]), min_size=1, max_size=2)),
-        st.builds(lambda op, v: crit("employees", op, v), st.sampled_from(["gte", "lte"]), st.sampled_from([10, 100, 250, 1000])),
         st.builds(
-            lambda a, b, offset: crit("employees", "lte", values=[
-                {"from": (DAY - timedelta(days=offset)).isoformat(), "value": a},
-                {"from": (DAY - timedelta(days=offset) + timedelta(days=5)).isoformat(), "value": b},
-            ]),
-            st.sampled_from([20, 150]), st.sampled_from([80, 1200]), st.integers(min_value=-3, max_value=8),
+            lambda v: crit("size_class", "in", v),
+            st.lists(st.sampled_from(["large", "medium", "small", "micro"]), min_size=1, max_size=2),
+        ),
+        st.builds(lambda v: crit("above_scale", "is", v), st.booleans()),
+        st.builds(
+            lambda op, v: crit("tags", op, v),
+            st.sampled_from(["any", "all"]),
+            st.lists(st.sampled_from(TAGS), min_size=1, max_size=2, unique=True),
+        ),
+        st.builds(
+            lambda v: crit("league", "in", v),
+            st.lists(st.sampled_from([lc[0] for lc in LEAGUES_COUNTIES]), min_size=1, max_size=2),
+        ),
+        st.builds(
+            lambda op, v: crit("employees", op, v),
+            st.sampled_from(["gte", "lte"]),
+            st.sampled_from([10, 100, 250, 1000]),
+        ),
+        st.builds(
+            lambda a, b, offset: crit(
+                "employees",
+                "lte",
+                values=[
+                    {"from": (DAY - timedelta(days=offset)).isoformat(), "value": a},
+                    {"from": (DAY - timedelta(days=offset) + timedelta(days=5)).isoformat(), "value": b},
+                ],
+            ),
+            st.sampled_from([20, 150]),
+            st.sampled_from([80, 1200]),
+            st.integers(min_value=-3, max_value=8),
         ),
         st.builds(lambda v: crit("resumption", "in", v), st.lists(st.sampled_from(STATUSES), min_size=1, max_size=2)),
-        st.builds(lambda d: crit("registered_before", "before", d.isoformat()), st.sampled_from([date(2000, 1, 1), timezone.localdate() + timedelta(days=1)])),
-    )  # fmt: skip
+        st.builds(
+            lambda d: crit("registered_before", "before", d.isoformat()),
+            st.sampled_from([date(2000, 1, 1), timezone.localdate() + timedelta(days=1)]),
+        ),
+    )
 
 
 rules = st.recursive(

@@ -62,9 +62,13 @@ def test_matching_counts_agree_with_the_brute_force_count(users, baotou_enterpri
     small = [make_enterprise(county="150203", size_class="small", employees=n) for n in (10, 40, 90)]
     make_enterprise(county="150622", size_class="small", employees=20)  # outside Baotou
     measure = make_measure(
-        rule={"any": [{"fact": "size_class", "op": "in", "value": ["small"], "article": "第二条"},
-                      {"fact": "tags", "op": "any", "value": ["leading"], "article": "第三条"}]}
-    )  # fmt: skip
+        rule={
+            "any": [
+                {"fact": "size_class", "op": "in", "value": ["small"], "article": "第二条"},
+                {"fact": "tags", "op": "any", "value": ["leading"], "article": "第三条"},
+            ]
+        }
+    )
     make_application(small[0], measure)
     league = users[Role.LEAGUE]
     m = selectors.matching(user=league, measure=measure, day=timezone.localdate())
@@ -115,8 +119,15 @@ def test_the_api_lists_reads_and_explains(client, users, baotou_enterprise, ordo
 )
 def test_a_bad_measure_is_refused_naming_the_field(client, users, body, field):
     policy = make_policy()
-    good = {"policy": policy.pk, "article": "第一条", "title": "补贴", "benefit_type": "subsidy",
-            "delivery": "application", "department": "工信厅", "rule": {"all": []}}  # fmt: skip
+    good = {
+        "policy": policy.pk,
+        "article": "第一条",
+        "title": "补贴",
+        "benefit_type": "subsidy",
+        "delivery": "application",
+        "department": "工信厅",
+        "rule": {"all": []},
+    }
     response = api(client, users[Role.REGION], "post", "/api/v1/measures", {**good, **body})
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]
@@ -125,9 +136,12 @@ def test_a_bad_measure_is_refused_naming_the_field(client, users, body, field):
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"requested_amount": "0"}, "requested_amount"), ({"requested_amount": "abc"}, "requested_amount"),
-     ({"programme": 999, "requested_amount": "5"}, "programme")],
-)  # fmt: skip
+    [
+        ({"requested_amount": "0"}, "requested_amount"),
+        ({"requested_amount": "abc"}, "requested_amount"),
+        ({"programme": 999, "requested_amount": "5"}, "programme"),
+    ],
+)
 def test_a_bad_application_is_refused_naming_the_field(client, users, body, field):
     measure = make_measure()
     response = api(client, users[Role.ENTERPRISE], "post", "/api/v1/applications", {"measure": measure.pk, **body})
