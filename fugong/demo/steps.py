@@ -22,6 +22,7 @@ from fugong.core.text import clean_name
 from fugong.demo import data as d
 from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
+from fugong.demo.policies import build_policies, wipe_policies
 from fugong.demo.problems import build_problems, wipe_problems
 from fugong.demo.reports import build_reports, wipe_reports
 from fugong.enterprises import services
@@ -184,4 +185,5 @@ STEPS: list[Step] = [
     # Problems and referrals follow the reports.
     Step("problems", build_problems, wipe_problems),
     Step("referrals", build_referrals, wipe_referrals),
+    Step("policies", build_policies, wipe_policies),
 ]

@@ -256,7 +256,7 @@ def policy_figures(*, user: User, as_of: date, scope=None) -> PolicyFigures:
             .values_list(key, label)
             .annotate(n=Count("pk"), e=Count("enterprise", distinct=True), a=Sum("amount"))
         )
-        return [Tally(str(k), str(lab), n, e, a or Decimal(0)) for k, lab, n, e, a in rows]
+        return [Tally(str(k), str(lab), n, e, cents(a)) for k, lab, n, e, a in rows]
 
     by_league = tallies("league_id", "league__name")
     league_names(by_league)
@@ -270,7 +270,7 @@ def policy_figures(*, user: User, as_of: date, scope=None) -> PolicyFigures:
         policies=measures.values("policy_id").distinct().count(),
         measures=measures.count(),
         reached=total["e"] or 0,
-        amount=total["a"] or Decimal(0),
+        amount=cents(total["a"]),
         applications=applications.count(),
         programme_applications=applications.filter(programme__isnull=False).values("enterprise_id").distinct().count(),
         awarded=applications.filter(state=State.AWARDED).count(),
@@ -280,12 +280,22 @@ def policy_figures(*, user: User, as_of: date, scope=None) -> PolicyFigures:
     )
 
 
+def cents(value) -> Decimal:
+    """A sum of amounts as stored (SQLite's sums carry float noise): to the cent."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _amount(value: Decimal) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text if value < 10000 else f"{value / 10000:.2f}".rstrip("0").rstrip(".") + "亿"
+    """万元 to one decimal, a trailing ".0" dropped; 亿 from 10,000 万元 on, to two decimals."""
+    if value >= 10000:
+        return f"{value / 10000:.2f}".rstrip("0").rstrip(".") + "亿"
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def brief_lines(*, user: User, as_of: date, scope=None) -> list[str]:
+    if not access.can_match(user):
+        return []
     f = policy_figures(user=user, as_of=as_of, scope=scope)
     if not f.measures and not f.reached:
         return []
@@ -314,6 +324,8 @@ def dashboard_panel(ctx):
 
     from fugong.analytics.sections import Panel
 
+    if not access.can_match(ctx.user):
+        return None
     f = policy_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
     if not f.measures and not f.reached:
         return None
