@@ -50,7 +50,7 @@ def test_the_brief_paragraph_and_the_panel_read_the_same_figures(client, users, 
     text = client.get(f"/api/v1/brief?as_of={date.today().isoformat()}").json()["text"]
     assert "落实各级支持政策2项" in text
     panel = selectors.dashboard_panel(DashboardContext(user=users[Role.REGION], as_of=DAY, scope=Scope()))
-    assert panel is not None and [value for _label, value in panel.figures] == ["2", "2", "25 (10k yuan)", "0"]
+    assert panel is not None and [value for _label, value in panel.figures] == ["2", "2", "25万元", "0"]
     assert selectors.dashboard_panel(DashboardContext(user=users[Role.PROVIDER], as_of=DAY, scope=Scope())) is None
 
 
