@@ -384,3 +384,18 @@ def describe(fact: str, op: str, value) -> str:
     else:
         labels = "、".join(value)
     return f"{name}：{labels}"
+
+
+def criteria_labels(rule: dict) -> list[tuple[str, str]]:
+    """Each criterion of a rule in words with its article; a dated threshold lists each value from its date."""
+    out = []
+    for leaf in leaves(rule):
+        if "values" in leaf:
+            label = "；".join(
+                _("from %(day)s: %(what)s") % {"day": v["from"], "what": describe(leaf["fact"], leaf["op"], v["value"])}
+                for v in leaf["values"]
+            )
+        else:
+            label = describe(leaf["fact"], leaf["op"], leaf["value"])
+        out.append((label, leaf["article"]))
+    return out

@@ -104,7 +104,7 @@ def measure_detail(request, pk):
     context = {
         "measure": measure,
         "policy": measure.policy,
-        "criteria": eligibility.leaves(measure.rule),
+        "criteria": eligibility.criteria_labels(measure.rule),
         "combine": "any" if "any" in measure.rule else "all",
         "programmes": measure.programmes.all(),
         "today": day,
