@@ -7,6 +7,7 @@ plausible share of the eligible enterprises, and benefits delivered automaticall
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fugong.accounts.models import Role, User
@@ -41,7 +42,7 @@ SMES = ["medium", "small", "micro"]
 RESUMED = ["work_resumed", "production_resumed"]
 SPECIALISED = crit("tags", "any", ["specialised"], "第二条")
 
-DOCUMENTS = [
+DOCUMENTS: list[dict[str, Any]] = [
     {
         "title": "关于阶段性减免企业社会保险费的通知",
         "number": "人社部发〔2020〕11号",

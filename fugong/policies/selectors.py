@@ -194,10 +194,10 @@ def application_list(*, user: User, filters: ApplicationFilters | None = None) -
     qs = access.visible_applications(user).select_related("enterprise", "measure__policy", "league", "programme")
     if f.state in State.values:
         qs = qs.filter(state=f.state)
-    if f.measure:
-        qs = qs.filter(measure_id=bounds.id_param(f.measure, "measure"))
-    if f.programme:
-        qs = qs.filter(programme_id=bounds.id_param(f.programme, "programme"))
+    if (measure_id := bounds.id_param(f.measure, "measure")) is not None:
+        qs = qs.filter(measure_id=measure_id)
+    if (programme_id := bounds.id_param(f.programme, "programme")) is not None:
+        qs = qs.filter(programme_id=programme_id)
     if f.league:
         qs = qs.filter(league_id=f.league)
     return qs

@@ -174,8 +174,8 @@ def apply(request, pk):
     measure = access.access_measure(request.user, pk)
     enterprise = access.access_own_enterprise(request.user)
     programme = None
-    if request.GET.get("programme") or request.POST.get("programme"):
-        programme_id = bounds.id_param(request.GET.get("programme") or request.POST.get("programme"), "programme")
+    programme_id = bounds.id_param(request.GET.get("programme") or request.POST.get("programme"), "programme")
+    if programme_id is not None:
         programme = measure.programmes.filter(pk=programme_id).first()
         if programme is None:
             raise Http404
