@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong import access
+from fugong.analytics.figures import Scope
+from fugong.analytics.selectors import export_name
 from fugong.core import bounds
 from fugong.core.case_views import moves_view
 from fugong.core.excel import write_xlsx, xlsx_response
@@ -151,7 +153,11 @@ def measure_export(request, pk):
         title=_("Enterprises eligible for a measure"),
         subtitle=f"{measure.policy.number} {measure.article} {measure.title}　{day.isoformat()}",
     )
-    return xlsx_response(content, f"符合条件企业_{measure.pk}_{day.isoformat()}.xlsx")
+    what = {"eligible": "符合条件企业", "not_applied": "符合条件未申报企业", "received": "已享受企业"}[which]
+    name = export_name(
+        user=request.user, scope=Scope(above_scale=None), what=f"{measure.title}_{what}", day=day, ext="xlsx"
+    )
+    return xlsx_response(content, name)
 
 
 @login_required

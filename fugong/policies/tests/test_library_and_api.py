@@ -184,3 +184,21 @@ def test_an_enterprise_sees_the_measures_for_it_with_reasons(client, users, baot
     assert [r.measure for r in page.context["eligible"]] == [fits]
     assert [r.measure for r in page.context["near"]] == [near]
     assert "第四条" in page.text
+
+
+def test_lists_take_a_fixed_number_of_queries(client, users, baotou_enterprise, django_assert_max_num_queries):
+    policy = make_policy()
+    measures = [make_measure(policy, title=f"措施{n}") for n in range(3)]
+    for m in measures:
+        make_application(baotou_enterprise, m)
+    client.force_login(users[Role.REGION])
+    with django_assert_max_num_queries(12):
+        assert client.get("/policies/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/policies/applications/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/policies/measures/{measures[0].pk}/enterprises/").status_code == 200
+    response = client.get(f"/policies/measures/{measures[0].pk}/enterprises.xlsx?which=not_applied")
+    from urllib.parse import unquote
+
+    assert "内蒙古自治区_措施0_符合条件未申报企业_" in unquote(response["Content-Disposition"])
