@@ -49,6 +49,7 @@ NAVIGATION = [
     NavItem(_("Support policies"), "policies:library", ALL_ROLES),
     NavItem(_("Policies for me"), "policies:mine", frozenset({Role.ENTERPRISE})),
     NavItem(_("Policy applications"), "policies:applications", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Benefits delivered"), "policies:benefits", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Policy figures"), "policies:stats", AREA_ROLES),
 ]
 

@@ -471,6 +471,8 @@ MATRIX.update(
             body=COMMENT,
         ),
         "api:list_benefits": Case(lambda c, i: "/api/v1/benefits", ALL, scoped=False),
+        "policies:benefits": Case(lambda c, i: "/policies/benefits/", ALL, scoped=False),
+        "policies:benefits_export": Case(lambda c, i: "/policies/benefits/export.xlsx", ALL, scoped=False),
     }
 )
 

@@ -203,8 +203,13 @@ def application_list(*, user: User, filters: ApplicationFilters | None = None) -
     return qs
 
 
-def benefit_list(*, user: User) -> QuerySet[Benefit]:
-    return access.visible_benefits(user).select_related("enterprise", "measure__policy", "league")
+def benefit_list(*, user: User, measure: str = "") -> QuerySet[Benefit]:
+    from fugong.core import bounds
+
+    qs = access.visible_benefits(user).select_related("enterprise", "measure__policy", "league", "county")
+    if (measure_id := bounds.id_param(measure, "measure")) is not None:
+        qs = qs.filter(measure_id=measure_id)
+    return qs
 
 
 def open_programmes(*, user: User, day: date) -> QuerySet[Programme]:

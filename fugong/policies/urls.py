@@ -21,4 +21,6 @@ urlpatterns = [
     path("applications/<int:pk>/moves/", views.application_move, name="move"),
     path("applications/<int:pk>/attach/", views.application_attach, name="attach"),
     path("applications/files/<int:pk>/", views.application_file, name="application_file"),
+    path("benefits/", views.benefit_list, name="benefits"),
+    path("benefits/export.xlsx", views.benefit_export, name="benefits_export"),
 ]

@@ -310,3 +310,24 @@ def stats(request):
     as_of = _day(request)
     figures = selectors.policy_figures(user=request.user, as_of=as_of)
     return render(request, "policies/stats.html", {"f": figures, "as_of": as_of})
+
+
+@login_required
+@require_GET
+def benefit_list(request):
+    """The ledger of what reached whom: an enterprise sees its own, officials their area."""
+    qs = selectors.benefit_list(user=request.user, measure=request.GET.get("measure", ""))
+    context = {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "query": filter_query(request.GET)}
+    return render(request, "policies/benefits.html", context)
+
+
+@login_required
+@require_GET
+def benefit_export(request):
+    qs = selectors.benefit_list(user=request.user, measure=request.GET.get("measure", ""))
+    day = timezone.localdate()
+    content = write_xlsx(
+        excel.BENEFIT_COLUMNS, excel.benefit_rows(qs), title=_("Benefits delivered"), subtitle=day.isoformat()
+    )
+    name = export_name(user=request.user, scope=Scope(above_scale=None), what="政策兑现台账", day=day, ext="xlsx")
+    return xlsx_response(content, name)

@@ -59,3 +59,14 @@ def test_the_figures_page_opens_for_officials(client, users, delivered, django_a
     with django_assert_max_num_queries(20):
         page = client.get(f"/policies/stats/?as_of={DAY.isoformat()}")
     assert page.status_code == 200 and page.context["f"].reached == 1
+
+
+def test_the_ledger_lists_what_reached_whom_within_sight(client, users, delivered):
+    client.force_login(users[Role.ENTERPRISE])
+    page = client.get("/policies/benefits/")
+    assert [b.amount for b in page.context["page"]] == [Decimal("1.00"), Decimal("12.50")]
+    client.force_login(users[Role.REGION])
+    assert client.get("/policies/benefits/").context["page"].paginator.count == 3
+    assert client.get(f"/policies/benefits/?measure={delivered[0].pk}").context["page"].paginator.count == 0
+    assert client.get("/policies/benefits/?measure=x").status_code == 400
+    assert client.get("/policies/benefits/export.xlsx").status_code == 200
