@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +17,7 @@ from fugong.core.case_views import moves_view
 from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
+from fugong.notices import selectors as notices
 from fugong.policies import eligibility, excel, selectors, services
 from fugong.policies.forms import ApplicationForm, AttachmentForm, MoveForm, PolicyAttachmentForm
 from fugong.policies.models import BenefitType, Delivery, State
@@ -118,6 +120,8 @@ def measure_detail(request, pk):
     if access.can_match(request.user):
         context["matching"] = selectors.matching(user=request.user, measure=measure, day=day)
         context["can_notify"] = access.can_notify_eligible(request.user)
+        # Reach is what enterprises opened, not what was sent.
+        context["reach"] = notices.reach(kind="policy_match", link=reverse("policies:measure", args=[measure.pk]))
     return render(request, "policies/measure.html", context)
 
 

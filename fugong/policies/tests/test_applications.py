@@ -173,6 +173,18 @@ def test_notify_the_eligible_reaches_inbox_and_records_the_sms(users, baotou_ent
         services.notify_eligible(actor=users[Role.ENTERPRISE], measure=measure)
 
 
+def test_reach_counts_the_notices_opened(client, users, baotou_enterprise):
+    measure = make_measure()
+    services.notify_eligible(actor=users[Role.LEAGUE], measure=measure)
+    client.force_login(users[Role.LEAGUE])
+    assert client.get(f"/policies/measures/{measure.pk}/").context["reach"] == (1, 0)
+    client.force_login(users[Role.ENTERPRISE])
+    notice = Notice.objects.get(kind="policy_match")
+    assert client.get(f"/notices/{notice.pk}/")["Location"] == f"/policies/measures/{measure.pk}/"
+    client.force_login(users[Role.LEAGUE])
+    assert client.get(f"/policies/measures/{measure.pk}/").context["reach"] == (1, 1)
+
+
 def test_the_web_journey_upload_and_moves(client, users, baotou_enterprise):
     measure = make_measure()
     client.force_login(users[Role.ENTERPRISE])
