@@ -63,6 +63,13 @@ NAVIGATION = [
     NavItem(_("Work-group coverage"), "workgroups:coverage", AREA_ROLES),
     NavItem(_("Visit plans"), "workgroups:plans", AREA_ROLES),
     NavItem(_("Visits"), "workgroups:visits", AREA_ROLES),
+    # ---- notices, policies ----
+    NavItem(_("Notices"), "notices:inbox", ALL_ROLES),
+    NavItem(_("Support policies"), "policies:library", ALL_ROLES),
+    NavItem(_("Policies for me"), "policies:mine", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Policy applications"), "policies:applications", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Benefits delivered"), "policies:benefits", AREA_ROLES | {Role.ENTERPRISE}),
+    NavItem(_("Policy figures"), "policies:stats", AREA_ROLES),
 ]
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fugong.core",
     "fugong.areas",
     "fugong.accounts",
+    "fugong.notices",
     "fugong.enterprises",
     "fugong.dispatch",
     "fugong.analytics",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "fugong.arrears",
     "fugong.chains",
     "fugong.workgroups",
+    "fugong.policies",
     "fugong.demo",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("arrears/", include("fugong.arrears.urls")),
     path("chains/", include("fugong.chains.urls")),
     path("workgroups/", include("fugong.workgroups.urls")),
+    path("notices/", include("fugong.notices.urls")),
+    path("policies/", include("fugong.policies.urls")),
     path("api/", api.urls),
 ]
 

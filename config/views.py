@@ -12,6 +12,7 @@ from fugong.core.chosen import chosen_day
 from fugong.dispatch import selectors as dispatch
 from fugong.dispatch.models import Deadline, PeriodType
 from fugong.finance import selectors as finance
+from fugong.policies import selectors as policies
 from fugong.problems import selectors as problems
 from fugong.relief import selectors as relief
 
@@ -51,6 +52,7 @@ def _enterprise(user, today) -> dict:
         "referral_groups": [g for g in finance.referrals_by_state(user=user, states=finance.State.values) if g.count],
         "needs": finance.need_list(user=user, unreferred=True).order_by("-raised_on")[:5],
         "loan_groups": [g for g in relief.loans_by_state(user=user, states=relief.OPEN_FOR_ENTERPRISE) if g.count],
+        "policies_for_me": policies.measures_for(enterprise=enterprise, day=today, user=user)[0],
     }
 
 

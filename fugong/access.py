@@ -1013,3 +1013,135 @@ def access_visit(user: User, pk: int) -> Visit:
 
 def access_photo(user: User, pk: int) -> Photo:
     return _first_or_404(Photo.objects.filter(pk=pk, visit__in=visible_visits(user).values("pk")))
+
+
+# ---- notices ----
+from fugong.notices.models import Notice  # noqa: E402 - kept in this block to ease merging
+
+
+def visible_notices(user: User) -> QuerySet[Notice]:
+    """A user's own inbox; nobody reads another's."""
+    if not (user.is_authenticated and user.is_active):
+        return Notice.objects.none()
+    return Notice.objects.filter(user_id=user.pk)
+
+
+def access_notice(user: User, pk: int) -> Notice:
+    return _first_or_404(visible_notices(user).filter(pk=pk))
+
+
+# ---- policies ----
+from fugong.policies.models import (  # noqa: E402 - kept in this block to ease merging
+    Application,
+    ApplicationAttachment,
+    Benefit,
+    Measure,
+    Policy,
+    PolicyAttachment,
+    Programme,
+)
+
+
+def visible_policies(user: User) -> QuerySet[Policy]:
+    """Policies are public documents: every signed-in user reads the library."""
+    if not (user.is_authenticated and user.is_active):
+        return Policy.objects.none()
+    return Policy.objects.all()
+
+
+def access_policy(user: User, pk: int) -> Policy:
+    return _first_or_404(visible_policies(user).filter(pk=pk))
+
+
+def visible_measures(user: User) -> QuerySet[Measure]:
+    return Measure.objects.filter(policy__in=visible_policies(user))
+
+
+def access_measure(user: User, pk: int) -> Measure:
+    return _first_or_404(visible_measures(user).select_related("policy").filter(pk=pk))
+
+
+def access_programme(user: User, pk: int) -> Programme:
+    return _first_or_404(
+        Programme.objects.filter(measure__in=visible_measures(user)).select_related("measure__policy").filter(pk=pk)
+    )
+
+
+def access_policy_attachment(user: User, pk: int) -> PolicyAttachment:
+    return _first_or_404(PolicyAttachment.objects.filter(policy__in=visible_policies(user), pk=pk))
+
+
+def can_edit_policies(user: User) -> bool:
+    """The library is kept by the region's department."""
+    return user.is_authenticated and user.is_active and user.role == Role.REGION and user.area_id is not None
+
+
+def can_match(user: User) -> bool:
+    """Officials and work groups see which enterprises of their area a measure is for."""
+    return user.is_authenticated and user.role in AREA_ROLES and area_scope(user) is not None
+
+
+def can_notify_eligible(user: User) -> bool:
+    return can_edit_registry(user)
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    if not (user.is_authenticated and user.is_active):
+        return Application.objects.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return Application.objects.filter(enterprise_id=user.enterprise_id)
+    scope = area_scope(user)
+    return Application.objects.none() if scope is None else Application.objects.filter(scope)
+
+
+def access_application(user: User, pk: int) -> Application:
+    return _first_or_404(
+        visible_applications(user)
+        .select_related("enterprise", "measure__policy", "programme", "league", "county")
+        .filter(pk=pk)
+    )
+
+
+def access_application_attachment(user: User, pk: int) -> ApplicationAttachment:
+    return _first_or_404(ApplicationAttachment.objects.filter(application__in=visible_applications(user), pk=pk))
+
+
+def can_apply_for(user: User, enterprise: Enterprise) -> bool:
+    """An enterprise applies online for itself; officials review, they do not apply."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.ENTERPRISE):
+        return False
+    return enterprise.pk == user.enterprise_id
+
+
+def is_applicant(user: User, application: Application) -> bool:
+    return can_apply_for(user, application.enterprise)
+
+
+def reviews_for_league(user: User, application: Application) -> bool:
+    """League pre-review: an official of the application's league, or of the region."""
+    if not (user.is_authenticated and user.is_active and user.area_id):
+        return False
+    if user.role == Role.REGION:
+        return True
+    return user.role == Role.LEAGUE and user.area_id == application.league_id
+
+
+def awards_applications(user: User) -> bool:
+    return can_edit_policies(user)
+
+
+def can_see_application(user: User, application: Application) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return application.enterprise_id == user.enterprise_id
+    return in_area_scope(user, league_id=application.league_id, county_id=application.county_id)
+
+
+def visible_benefits(user: User) -> QuerySet[Benefit]:
+    if not (user.is_authenticated and user.is_active):
+        return Benefit.objects.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return Benefit.objects.filter(enterprise_id=user.enterprise_id)
+    scope = area_scope(user)
+    return Benefit.objects.none() if scope is None else Benefit.objects.filter(scope)

@@ -748,6 +748,154 @@ MATRIX.update(
 )
 
 
+# ---- policies ----
+def _application(ctx, inside):
+    return ctx["application_in"] if inside else ctx["application_out"]
+
+
+def _policy_upload(ctx, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fugong.policies.tests.factories import PDF
+
+    return {"file": SimpleUploadedFile("附件.pdf", PDF, content_type="application/pdf")}
+
+
+def _material(ctx, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fugong.policies.tests.factories import PNG
+
+    return {"material": "营业执照", "file": SimpleUploadedFile("执照.png", PNG, content_type="image/png")}
+
+
+ENTERPRISE_ONLY = frozenset({Role.ENTERPRISE})
+APPLICATION_VIEWERS = AREA_READERS | ENTERPRISE_ONLY
+# Who may make a move (a comment) on an application: its enterprise, its league's officials, the region.
+APPLICATION_MOVERS = frozenset({Role.REGION, Role.LEAGUE, Role.ENTERPRISE})
+COMMENT = {"action": "comment", "comment": "矩阵"}
+MATRIX.update(
+    {
+        "notices:inbox": Case(lambda c, i: "/notices/", ALL, scoped=False),
+        "notices:badge": Case(lambda c, i: "/notices/badge/", ALL, scoped=False),
+        "notices:read_all": Case(lambda c, i: "/notices/read-all/", ALL, method="post", ok=302, scoped=False),
+        # One's own notice opens (and goes to its link); another user's is not found, for everyone.
+        "notices:open": Case(
+            lambda c, i: f"/notices/{(c['notices'][c['role']] if i else c['notice_out']).pk}/",
+            ALL,
+            ok=302,
+            out_allowed=frozenset(),
+        ),
+        "policies:library": Case(lambda c, i: "/policies/", ALL, scoped=False),
+        "policies:mine": Case(lambda c, i: "/policies/mine/", ENTERPRISE_ONLY, scoped=False),
+        "policies:stats": Case(lambda c, i: "/policies/stats/", AREA_READERS, scoped=False),
+        "policies:policy": Case(lambda c, i: f"/policies/{c['policy'].pk}/", ALL, scoped=False),
+        "policies:policy_attach": Case(
+            lambda c, i: f"/policies/{c['policy'].pk}/attach/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            scoped=False,
+            body=_policy_upload,
+        ),
+        "policies:policy_file": Case(lambda c, i: f"/policies/files/{c['policy_file'].pk}/", ALL, scoped=False),
+        "policies:measure": Case(lambda c, i: f"/policies/measures/{c['measure'].pk}/", ALL, scoped=False),
+        "policies:enterprises": Case(
+            lambda c, i: f"/policies/measures/{c['measure'].pk}/enterprises/", AREA_READERS, scoped=False
+        ),
+        "policies:export": Case(
+            lambda c, i: f"/policies/measures/{c['measure'].pk}/enterprises.xlsx", AREA_READERS, scoped=False
+        ),
+        "policies:notify": Case(
+            lambda c, i: f"/policies/measures/{c['measure'].pk}/notify/", OFFICIALS, method="post", ok=302, scoped=False
+        ),
+        "policies:apply": Case(
+            lambda c, i: f"/policies/measures/{c['spare_measure'].pk}/apply/", ENTERPRISE_ONLY, scoped=False
+        ),
+        "policies:programme": Case(lambda c, i: f"/policies/programmes/{c['programme'].pk}/", ALL, scoped=False),
+        "policies:applications": Case(lambda c, i: "/policies/applications/", ALL, scoped=False),
+        "policies:application": Case(
+            lambda c, i: f"/policies/applications/{_application(c, i).pk}/", APPLICATION_VIEWERS
+        ),
+        "policies:move": Case(
+            lambda c, i: f"/policies/applications/{_application(c, i).pk}/moves/",
+            APPLICATION_MOVERS,
+            method="post",
+            ok=302,
+            body=COMMENT,
+        ),
+        "policies:attach": Case(
+            lambda c, i: f"/policies/applications/{_application(c, i).pk}/attach/",
+            ENTERPRISE_ONLY,
+            method="post",
+            ok=302,
+            body=_material,
+        ),
+        "policies:application_file": Case(
+            lambda c, i: (
+                f"/policies/applications/files/{c['application_file_in' if i else 'application_file_out'].pk}/"
+            ),
+            APPLICATION_VIEWERS,
+        ),
+        "api:list_policies": Case(lambda c, i: "/api/v1/policies", ALL, scoped=False),
+        "api:get_policy": Case(lambda c, i: f"/api/v1/policies/{c['policy'].pk}", ALL, scoped=False),
+        "api:create_policy": Case(
+            lambda c, i: "/api/v1/policies",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=201,
+            scoped=False,
+            body={"title": "矩阵政策", "issuer": "自治区工业和信息化厅", "issued_on": "2020-02-10"},
+        ),
+        "api:list_measures": Case(lambda c, i: "/api/v1/measures", ALL, scoped=False),
+        "api:get_measure": Case(lambda c, i: f"/api/v1/measures/{c['measure'].pk}", ALL, scoped=False),
+        "api:create_measure": Case(
+            lambda c, i: "/api/v1/measures",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {
+                "policy": c["policy"].pk,
+                "article": "第五条",
+                "title": "矩阵措施",
+                "benefit_type": "subsidy",
+                "delivery": "application",
+                "department": "自治区工业和信息化厅",
+                "rule": {"all": [{"fact": "industry", "op": "in", "value": ["31"], "article": "第五条"}]},
+            },
+        ),
+        "api:list_eligible": Case(
+            lambda c, i: f"/api/v1/measures/{c['measure'].pk}/eligible", AREA_READERS, scoped=False
+        ),
+        "api:get_eligibility": Case(
+            lambda c, i: f"/api/v1/measures/{c['measure'].pk}/eligibility/{_enterprise(c, i).credit_code}",
+            AREA_READERS | ENTERPRISE_ONLY,
+        ),
+        "api:list_programmes": Case(lambda c, i: "/api/v1/programmes", ALL, scoped=False),
+        "api:list_applications": Case(lambda c, i: "/api/v1/applications", ALL, scoped=False),
+        "api:get_application": Case(lambda c, i: f"/api/v1/applications/{_application(c, i).pk}", APPLICATION_VIEWERS),
+        "api:create_application": Case(
+            lambda c, i: "/api/v1/applications",
+            ENTERPRISE_ONLY,
+            method="post",
+            ok=201,
+            scoped=False,
+            body=lambda c, i: {"measure": c["spare_measure"].pk, "requested_amount": "20"},
+        ),
+        "api:move_application": Case(
+            lambda c, i: f"/api/v1/applications/{_application(c, i).pk}/moves",
+            APPLICATION_MOVERS,
+            method="post",
+            body=COMMENT,
+        ),
+        "api:list_benefits": Case(lambda c, i: "/api/v1/benefits", ALL, scoped=False),
+        "policies:benefits": Case(lambda c, i: "/policies/benefits/", ALL, scoped=False),
+        "policies:benefits_export": Case(lambda c, i: "/policies/benefits/export.xlsx", ALL, scoped=False),
+    }
+)
+
+
 # A platform account reads the feed and nothing else: every other page and endpoint answers it 404.
 PLATFORM_OPENS = {
     "home", "healthz", "livez", "set_language", "accounts:login", "accounts:logout", "accounts:settings",
@@ -865,6 +1013,7 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
     # ---- arrears ----
     from fugong.arrears.tests.factories import arrears_matrix_context
     from fugong.catalogue.tests.factories import matrix_context as catalogue_context
+    from fugong.policies.tests.factories import matrix_context as policies_context
     from fugong.problems.tests.factories import matrix_context
     from fugong.workgroups.tests.factories import matrix_context as workgroups_context
 
@@ -892,6 +1041,7 @@ def ctx(users, baotou_enterprise, ordos_enterprise):
         **chains,
         **arrears,
         **workgroups_context(baotou_enterprise, ordos_enterprise),
+        **policies_context(baotou_enterprise, ordos_enterprise, users),  # ---- policies ----
         "reports": reports,
         "day": (today - timedelta(days=1)).isoformat(),
         "monday": (today - timedelta(days=today.weekday())).isoformat(),

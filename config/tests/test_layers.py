@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = [
     "areas",
     "accounts",
+    "notices",
     "enterprises",
     "dispatch",
     "analytics",
@@ -31,7 +32,9 @@ APPS = [
     "catalogue",
     "arrears",
     "chains",
+    "policies",
 ]
+# notices sits just above accounts: a generic service every later capability calls (it names users only).
 
 # Modules of an app that sit in the models layer: what models import, and nothing that reads or writes.
 MODEL_MODULES = {"models", "rollup_models", "credit_code", "validators", "choices", "calendar"}

@@ -25,6 +25,7 @@ from fugong.demo.catalogue import build_catalogue, wipe_catalogue
 from fugong.demo.chains import build_chains, wipe_chains
 from fugong.demo.finance import build_referrals, wipe_referrals
 from fugong.demo.plan import Plan
+from fugong.demo.policies import build_policies, wipe_policies
 from fugong.demo.problems import build_problems, wipe_problems
 from fugong.demo.relief import build_relief, wipe_relief
 from fugong.demo.reports import build_reports, wipe_reports
@@ -196,4 +197,5 @@ STEPS: list[Step] = [
     # ---- chains ----
     Step("chains", build_chains, wipe_chains),
     Step("workgroups", build_workgroups, wipe_workgroups),
+    Step("policies", build_policies, wipe_policies),
 ]

@@ -1,0 +1,348 @@
+"""Reads of the policy library, matching, applications and benefits; every one starts from the access module."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from fugong import access
+from fugong.accounts.models import User
+from fugong.core.text import clean
+from fugong.enterprises.models import Enterprise
+from fugong.policies import eligibility
+from fugong.policies.models import Application, Benefit, Delivery, Measure, Policy, Programme, State
+from fugong.problems.selectors import in_scope, league_names
+
+# --- The library -------------------------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[\s,，、;；。]+")
+
+
+@dataclass
+class LibraryFilters:
+    q: str = ""
+    issuer: str = ""
+    benefit_type: str = ""
+    status: str = ""  # in_force, expired, upcoming
+
+    @classmethod
+    def from_query(cls, params) -> "LibraryFilters":
+        return cls(**{name: (params.get(name) or "").strip()[:100] for name in cls.__dataclass_fields__})
+
+
+def search_q(text: str) -> Q:
+    """Every word of the query in the title, number or text (words, in any order, not one whole string); a word
+    in Latin letters also matches the pinyin initials of the title (zxqy for 中小企业)."""
+    condition = Q()
+    for word in _SPLIT.split(clean(text)):
+        if not word:
+            continue
+        match = Q(search_text__icontains=word)
+        key = word.lower()
+        if key.isascii() and key.isalnum():
+            match |= Q(title_initials__contains=key)
+        condition &= match
+    return condition
+
+
+def policy_list(*, user: User, filters: LibraryFilters | None = None, day: date) -> QuerySet[Policy]:
+    f = filters or LibraryFilters()
+    qs = access.visible_policies(user)
+    if f.q:
+        qs = qs.filter(search_q(f.q))
+    if f.issuer:
+        qs = qs.filter(issuer=f.issuer)
+    if f.benefit_type:
+        qs = qs.filter(measures__benefit_type=f.benefit_type)
+    if f.status == "in_force":
+        qs = qs.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    elif f.status == "expired":
+        qs = qs.filter(valid_until__lt=day)
+    elif f.status == "upcoming":
+        qs = qs.filter(valid_from__gt=day)
+    return qs.annotate(measure_count=Count("measures", distinct=True)).distinct().order_by("-issued_on", "-pk")
+
+
+def issuers(*, user: User) -> list[str]:
+    return list(access.visible_policies(user).order_by("issuer").values_list("issuer", flat=True).distinct())
+
+
+def measures_in_force(qs: QuerySet[Measure], day: date) -> QuerySet[Measure]:
+    return qs.filter(policy__valid_from__lte=day).filter(
+        Q(policy__valid_until__isnull=True) | Q(policy__valid_until__gte=day)
+    )
+
+
+# --- Matching: 政策找企业 ------------------------------------------------------------------------------------------
+
+
+def eligible_enterprises(*, user: User, measure: Measure, day: date) -> QuerySet[Enterprise]:
+    """The enterprises in the user's sight eligible for the measure on the day: one query, whatever the size."""
+    return eligibility.eligible(access.visible_enterprises(user), measure.rule, day)
+
+
+@dataclass
+class LeagueCount:
+    key: str
+    label: str
+    eligible: int = 0
+    received: int = 0
+    not_applied: int = 0
+
+
+@dataclass
+class Matching:
+    day: date
+    eligible: int
+    received: int
+    applied: int
+    not_applied: int
+    by_league: list[LeagueCount] = field(default_factory=list)
+
+
+def matching(*, user: User, measure: Measure, day: date) -> Matching:
+    """For a measure: the eligible now (by league), those who received it, those eligible who have not applied."""
+    found = eligible_enterprises(user=user, measure=measure, day=day)
+    applied_ids = Application.objects.filter(measure=measure).values("enterprise_id")
+    received_ids = Benefit.objects.filter(measure=measure).values("enterprise_id")
+    leagues: dict[str, LeagueCount] = {}
+    for league, n in found.order_by().values_list("league_id").annotate(n=Count("pk")):
+        leagues.setdefault(league, LeagueCount(league, league)).eligible = n
+    for league, n in found.filter(pk__in=received_ids).order_by().values_list("league_id").annotate(n=Count("pk")):
+        leagues.setdefault(league, LeagueCount(league, league)).received = n
+    not_applied = found.exclude(pk__in=applied_ids).exclude(pk__in=received_ids)
+    for league, n in not_applied.order_by().values_list("league_id").annotate(n=Count("pk")):
+        leagues.setdefault(league, LeagueCount(league, league)).not_applied = n
+    league_names(leagues.values())
+    rows = sorted(leagues.values(), key=lambda r: r.key)
+    received = access.visible_benefits(user).filter(measure=measure).values("enterprise_id").distinct().count()
+    return Matching(
+        day=day,
+        eligible=sum(r.eligible for r in rows),
+        received=received,
+        applied=access.visible_applications(user).filter(measure=measure).count(),
+        not_applied=sum(r.not_applied for r in rows),
+        by_league=rows,
+    )
+
+
+def eligible_list(*, user: User, measure: Measure, day: date, which: str = "eligible") -> QuerySet[Enterprise]:
+    qs = eligible_enterprises(user=user, measure=measure, day=day)
+    if which == "not_applied":
+        qs = qs.exclude(pk__in=Application.objects.filter(measure=measure).values("enterprise_id")).exclude(
+            pk__in=Benefit.objects.filter(measure=measure).values("enterprise_id")
+        )
+    elif which == "received":
+        qs = access.visible_enterprises(user).filter(
+            pk__in=Benefit.objects.filter(measure=measure).values("enterprise_id")
+        )
+    return qs.select_related("league", "county", "industry").order_by("league_id", "county_id", "name")
+
+
+# --- Matching: 企业找政策 ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ForEnterprise:
+    measure: Measure
+    verdict: eligibility.Verdict
+    application: Application | None = None
+    received: Decimal | None = None
+
+
+def measures_for(*, enterprise: Enterprise, day: date, user: User) -> tuple[list[ForEnterprise], list[ForEnterprise]]:
+    """The measures in force the enterprise is eligible for, and those it narrowly misses (one criterion away),
+    each with the reasons. Its facts are read once; each rule is evaluated on them."""
+    facts = eligibility.facts_of(enterprise, day)
+    measures = measures_in_force(access.visible_measures(user), day).select_related("policy")
+    applications = {a.measure_id: a for a in Application.objects.filter(enterprise=enterprise).order_by("created_at")}
+    received = dict(
+        Benefit.objects.filter(enterprise=enterprise).values_list("measure_id").annotate(total=Sum("amount"))
+    )
+    eligible, near = [], []
+    for measure in measures:
+        verdict = eligibility.explain(measure.rule, facts, day)
+        row = ForEnterprise(measure, verdict, applications.get(measure.pk), received.get(measure.pk))
+        if verdict.eligible:
+            eligible.append(row)
+        elif verdict.near:
+            near.append(row)
+    return eligible, near
+
+
+# --- Applications and benefits -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicationFilters:
+    state: str = ""
+    measure: str = ""
+    programme: str = ""
+    league: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> "ApplicationFilters":
+        return cls(**{name: (params.get(name) or "").strip()[:100] for name in cls.__dataclass_fields__})
+
+
+def application_list(*, user: User, filters: ApplicationFilters | None = None) -> QuerySet[Application]:
+    from fugong.core import bounds
+
+    f = filters or ApplicationFilters()
+    qs = access.visible_applications(user).select_related("enterprise", "measure__policy", "league", "programme")
+    if f.state in State.values:
+        qs = qs.filter(state=f.state)
+    if (measure_id := bounds.id_param(f.measure, "measure")) is not None:
+        qs = qs.filter(measure_id=measure_id)
+    if (programme_id := bounds.id_param(f.programme, "programme")) is not None:
+        qs = qs.filter(programme_id=programme_id)
+    if f.league:
+        qs = qs.filter(league_id=f.league)
+    return qs
+
+
+def benefit_list(*, user: User, measure: str = "") -> QuerySet[Benefit]:
+    from fugong.core import bounds
+
+    qs = access.visible_benefits(user).select_related("enterprise", "measure__policy", "league", "county")
+    if (measure_id := bounds.id_param(measure, "measure")) is not None:
+        qs = qs.filter(measure_id=measure_id)
+    return qs
+
+
+def open_programmes(*, user: User, day: date) -> QuerySet[Programme]:
+    return Programme.objects.filter(
+        measure__in=access.visible_measures(user), opens_on__lte=day, closes_on__gte=day
+    ).select_related("measure__policy")
+
+
+# --- Figures: one function for the page, the export, the API, the brief and the dashboard ---------------------
+
+
+@dataclass
+class Tally:
+    key: str
+    label: str
+    benefits: int = 0
+    enterprises: int = 0
+    amount: Decimal = Decimal(0)
+
+
+@dataclass
+class PolicyFigures:
+    as_of: date
+    policies: int
+    measures: int
+    reached: int  # enterprises with at least one benefit by the day
+    amount: Decimal  # 10k yuan delivered
+    applications: int  # submitted by the day (any state after draft)
+    programme_applications: int
+    awarded: int
+    by_measure: list[Tally] = field(default_factory=list)
+    by_league: list[Tally] = field(default_factory=list)
+    by_type: list[Tally] = field(default_factory=list)
+
+
+def policy_figures(*, user: User, as_of: date, scope=None) -> PolicyFigures:
+    """Policies in force, benefits delivered by the day (amount, enterprises reached, by measure, league and
+    benefit type) and applications received, within the user's sight and the scope."""
+    measures = measures_in_force(access.visible_measures(user), as_of)
+    benefits = in_scope(access.visible_benefits(user).filter(on__lte=as_of), scope)
+    applications = in_scope(
+        access.visible_applications(user).filter(submitted_on__isnull=False, submitted_on__lte=as_of), scope
+    )
+    total = benefits.aggregate(n=Count("pk"), e=Count("enterprise", distinct=True), a=Sum("amount"))
+
+    def tallies(key: str, label: str) -> list[Tally]:
+        rows = (
+            benefits.order_by()
+            .values_list(key, label)
+            .annotate(n=Count("pk"), e=Count("enterprise", distinct=True), a=Sum("amount"))
+        )
+        return [Tally(str(k), str(lab), n, e, cents(a)) for k, lab, n, e, a in rows]
+
+    by_league = tallies("league_id", "league__name")
+    league_names(by_league)
+    by_type = tallies("measure__benefit_type", "measure__benefit_type")
+    from fugong.policies.models import BenefitType
+
+    for t in by_type:
+        t.label = str(BenefitType(t.key).label)
+    return PolicyFigures(
+        as_of=as_of,
+        policies=measures.values("policy_id").distinct().count(),
+        measures=measures.count(),
+        reached=total["e"] or 0,
+        amount=cents(total["a"]),
+        applications=applications.count(),
+        programme_applications=applications.filter(programme__isnull=False).values("enterprise_id").distinct().count(),
+        awarded=applications.filter(state=State.AWARDED).count(),
+        by_measure=sorted(tallies("measure_id", "measure__title"), key=lambda t: -t.amount),
+        by_league=sorted(by_league, key=lambda t: t.key),
+        by_type=sorted(by_type, key=lambda t: -t.amount),
+    )
+
+
+def cents(value) -> Decimal:
+    """A sum of amounts as stored (SQLite's sums carry float noise): to the cent."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _amount(value: Decimal) -> str:
+    """万元 to one decimal, a trailing ".0" dropped; 亿 from 10,000 万元 on, to two decimals."""
+    if value >= 10000:
+        return f"{value / 10000:.2f}".rstrip("0").rstrip(".") + "亿"
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def brief_lines(*, user: User, as_of: date, scope=None) -> list[str]:
+    if not access.can_match(user):
+        return []
+    f = policy_figures(user=user, as_of=as_of, scope=scope)
+    if not f.measures and not f.reached:
+        return []
+    line = f"落实各级支持政策{f.measures}项，兑现资金{_amount(f.amount)}万元，惠及企业{f.reached}户"
+    if f.programme_applications:
+        line += f"；专精特新中小企业专项资金受理申报{f.programme_applications}户"
+    return [(line + "。").replace("亿万元", "亿元")]
+
+
+def brief_section(ctx):
+    """The brief's paragraph on support policies (registered with analytics.brief by PoliciesConfig.ready)."""
+    from fugong.analytics.brief import Section
+
+    lines = brief_lines(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    return Section("policies", "政策落实情况", "".join(lines)) if lines else None
+
+
+def automatic_measures(qs: QuerySet[Measure]) -> QuerySet[Measure]:
+    return qs.filter(delivery=Delivery.AUTOMATIC)
+
+
+def dashboard_panel(ctx):
+    """The dashboard's panel on support policies (registered with analytics.sections by PoliciesConfig.ready)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    from fugong.analytics.sections import Panel
+
+    if not access.can_match(ctx.user):
+        return None
+    f = policy_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope)
+    if not f.measures and not f.reached:
+        return None
+    return Panel(
+        "policies",
+        _("Support policies"),
+        figures=[
+            (_("Measures in force"), f"{f.measures:,}"),
+            (_("Enterprises reached"), f"{f.reached:,}"),
+            (pgettext("benefit", "Delivered"), _("%(amount)s (10k yuan)") % {"amount": f"{f.amount:,.0f}"}),
+            (_("Applications received"), f"{f.applications:,}"),
+        ],
+        link=reverse("policies:stats") + f"?as_of={ctx.as_of.isoformat()}",
+    )
