@@ -36,9 +36,7 @@ REQUIRED = ("name", "value", "unit", "target", "baseline", "note")
 
 def module_names() -> list[str]:
     # bench/test_bench.py matches the pattern but is pytest's test of this runner, not a benchmark.
-    extra = sorted(
-        p.stem for p in BENCH.glob("*_bench.py") if p.stem not in MODULES and not p.stem.startswith("test_")
-    )
+    extra = sorted(p.stem for p in BENCH.glob("*_bench.py") if p.stem not in MODULES and not p.stem.startswith("test_"))
     return MODULES + extra
 
 
