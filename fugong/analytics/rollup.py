@@ -811,7 +811,8 @@ def _apply_set(deltas: Deltas) -> None:
     day_t = quote(RollupDay._meta.db_table)
     names = [quote(name) for name in TOTALS]
     one = "(CAST(%s AS bigint), CAST(%s AS date), " + ", ".join(["CAST(%s AS bigint)"] * N) + ")"
-    keys = sorted({r[0] for r in rows})
+    keys = sorted({key_id for key_id, _day in deltas})
+    lo = min(day for _key, day in deltas)
     sums = ", ".join(f"SUM(d.{n}) AS {n}" for n in names)
     sql = f"""
         WITH d (key_id, day, {", ".join(names)}) AS (VALUES {", ".join([one] * len(rows))}),
@@ -828,4 +829,5 @@ def _apply_set(deltas: Deltas) -> None:
         WHERE NOT EXISTS (SELECT 1 FROM {day_t} e WHERE e.key_id = n.key_id AND e.day = n.day)
     """  # noqa: S608 - identifiers from models, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [v for r in rows for v in r] + keys + [min(r[1] for r in rows)])
+        params: list[Any] = [v for r in rows for v in r]
+        cursor.execute(sql, [*params, *keys, lo])

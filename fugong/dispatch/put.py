@@ -119,7 +119,8 @@ def report_put(
 
 
 def _read(kind: Kind, enterprises: QuerySet[Enterprise], period: date) -> dict | None:
-    model, p = kind.model, kind.period_field
+    model: Any = kind.model  # an enterprise report: daily or weekly
+    p = kind.period_field
     mine = model.objects.filter(enterprise_id=OuterRef("pk"))
     report = mine.filter(**{p: period}).values(
         j=JSONObject(**{name: name for name in ("id", *REPORT_FIELDS, *REPORT_WRITE_FIELDS, "late")})
@@ -133,7 +134,7 @@ def _read(kind: Kind, enterprises: QuerySet[Enterprise], period: date) -> dict |
         league_id=OuterRef("league_id"), period_type=kind.period_type, period=period, locked=True
     )
     extra = {f"upkeep_{n}": u.read(kind.name) for n, u in enumerate(upkeep.registered())}
-    rows = list(
+    rows: list[Any] = list(
         enterprises.values(
             "pk",
             "credit_code",
@@ -242,7 +243,8 @@ def _decide(
     old = report and _values(report, period)
     if report is None:
         deadline = _deadline(kind, _loaded(row["deadline"]))
-        report = kind.model(
+        model: Any = kind.model
+        report = model(
             enterprise=enterprise, **{p: period}, **normal, **common, league_id=enterprise.league_id,
             county_id=enterprise.county_id, version=1, late=now > deadline.due_at(period),
         )  # fmt: skip
@@ -262,10 +264,7 @@ def _decide(
         enterprise_id=enterprise.pk,
         old=old,
         new=_values(report, period),
-        before=before
-        and upkeep.Values(
-            before[p], before["status"], before["employees"], before["on_duty"], before["capacity_pct"], before["late"]
-        ),
+        before=_history_values(p, before),
         after=row["after"] and _day(row["after"]),
     )
     steps = [
@@ -284,10 +283,19 @@ def _decide(
     return outcome, write
 
 
+def _history_values(p: str, found: dict | None) -> upkeep.Values | None:
+    if found is None:
+        return None
+    return upkeep.Values(
+        found[p], found["status"], found["employees"], found["on_duty"], found["capacity_pct"], found["late"]
+    )
+
+
 def _existing(kind: Kind, found: dict | None, enterprise: Enterprise, period: date):
     if not found:
         return None
-    report = kind.model(
+    model: Any = kind.model
+    report = model(
         pk=found["id"], enterprise=enterprise, **{kind.period_field: period}, status=found["status"],
         employees=found["employees"], on_duty=found["on_duty"], capacity_pct=_decimal(found["capacity_pct"]),
         note=found["note"], warnings=_loaded(found["warnings"]) or [], source=found["source"],
