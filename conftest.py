@@ -14,6 +14,13 @@ def default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def last_used_on_first_use_only(monkeypatch):
+    # A token's "last used" is written on its first use, then once a minute a process (config/api.py): no test
+    # should see that minute pass in the middle of its statement counts.
+    monkeypatch.setattr("config.api.LAST_USED_EVERY", float("inf"))
+
+
 @pytest.fixture
 def baotou_enterprise(db):
     """In scope for the Baotou league, the Kundulun county and the work group."""

@@ -542,7 +542,8 @@ def queries_per_put(filer: Filer, day: date) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.put(request.path, request.body, content_type="application/json")
     assert response.status_code == 201, response.content[:300]
-    return len(queries)
+    sql = [q["sql"] for q in queries.captured_queries]
+    return len(sql) + (0 if any(q.startswith("BEGIN") for q in sql) else 1)  # psycopg sends BEGIN, Django logs none
 
 
 def profile_put(filers: list[Filer], day: date, count: int = 200) -> dict[str, float]:
@@ -573,8 +574,9 @@ def profile_put(filers: list[Filer], day: date, count: int = 200) -> dict[str, f
     parts = {
         "whole request": cumulative("django/core/handlers/base.py", "get_response"),
         "token authentication": cumulative("config/api.py", "authenticate"),
-        "enterprise lookup": cumulative("fugong/dispatch/api.py", "_fileable"),
-        "report_save": cumulative("fugong/dispatch/services.py", "report_save"),
+        "read (scope, enterprise, report, checks)": cumulative("fugong/dispatch/put.py", "_read"),
+        "decide and write": cumulative("fugong/dispatch/put.py", "_decide")
+        + cumulative("fugong/dispatch/put.py", "write"),
         "waiting on PostgreSQL": sum(
             v[2] for (f, _, fn), v in stats.items() if "psycopg" in f and fn in ("wait", "_execute_send")
         )
@@ -582,7 +584,7 @@ def profile_put(filers: list[Filer], day: date, count: int = 200) -> dict[str, f
         * 1000,
     }
     parts["the rest (middleware, parsing, response)"] = parts["whole request"] - sum(
-        parts[k] for k in ("token authentication", "enterprise lookup", "report_save")
+        parts[k] for k in ("token authentication", "read (scope, enterprise, report, checks)", "decide and write")
     )
     return {k: round(v, 2) for k, v in parts.items()}
 
@@ -756,9 +758,10 @@ def run(scale: str) -> list[dict]:
             f"not answered in time {counts['stored_but_unanswered']}",
         ),
         row(
-            "SQL queries per report PUT",
+            "SQL statements per report PUT",
             queries,
-            "queries",
+            "statements",
+            target="<= 6",
             note="a new daily report by its enterprise's token, BEGIN and COMMIT included",
         ),
         row(

@@ -1,9 +1,12 @@
 """The JSON API: one NinjaAPI, bearer tokens or the browser session, each app adding a router."""
 
 import json
+import time
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.signals import request_finished
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,16 +30,42 @@ class BearerToken(HttpBearer):
         )
         if found is None:
             return None
-        # One write a minute per token at most: enough to show "last used" without a write per call.
-        now = timezone.now()
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        _used(found)
         request.user = found.user
         # A platform account's token reads the catalogue feed and nothing else.
         match = request.resolver_match
         if match is not None and not access.platform_may_open(found.user, match.view_name):
             raise Http404
         return found.user
+
+
+# "Last used", off the request's path: noted in the process, written when the request is done (after the answer),
+# for a token's first use at once, otherwise for all the tokens used since at most once a minute per process.
+_pending: dict[int, datetime] = {}
+_written = {"at": 0.0, "first": False}
+LAST_USED_EVERY = 60.0  # seconds
+
+
+def _used(token: ApiToken) -> None:
+    _pending[token.pk] = timezone.now()
+    if token.last_used_at is None:
+        _written["first"] = True
+
+
+def write_last_used(sender=None, *, force: bool = False, **kwargs) -> int:  # noqa: ARG001 - a signal receiver
+    """Write the pending "last used" times when due (or `force`); the number of tokens written."""
+    now = time.monotonic()
+    if not _pending or not (force or _written["first"] or now - _written["at"] >= LAST_USED_EVERY):
+        return 0
+    pending = dict(_pending)
+    _pending.clear()
+    _written.update(at=now, first=False)
+    latest = max(pending.values())
+    # One statement for all: the times differ by less than the interval, and "last used" is shown to the minute.
+    return ApiToken.objects.filter(pk__in=list(pending)).update(last_used_at=latest)
+
+
+request_finished.connect(write_last_used, dispatch_uid="config.api.last_used")
 
 
 class OwnSwagger(Swagger):

@@ -33,10 +33,13 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.expressions import RawSQL
 
 from fugong.analytics.rollup_models import TOTALS, RollupDay, RollupKey, RollupMember, RollupState, Totals
 from fugong.core import bulk
 from fugong.dispatch.models import DailyReport, Deadline, Status, WeeklyReport
+from fugong.dispatch.upkeep import Change, Step, Values
 from fugong.enterprises.models import Enterprise, Tag
 
 BEGIN = date(1900, 1, 1)  # the registry's contribution: before any report
@@ -307,15 +310,23 @@ def _apply(deltas: Deltas) -> None:
 def _members(ids: Iterable[int]) -> dict[int, _Member]:
     """The members, their rows locked in id order (PostgreSQL): one writer per enterprise at a time."""
     out: dict[int, _Member] = {}
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     table = connection.ops.quote_name(RollupMember._meta.db_table)
+    cols = "enterprise_id, kind, coarse_key_id, fine_key_id, employees, normal_output"
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(ids)):
-            cursor.execute(
-                f"SELECT enterprise_id, kind, coarse_key_id, fine_key_id, employees, normal_output FROM {table}"  # noqa: S608
-                f" WHERE enterprise_id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY enterprise_id{lock}",
-                chunk,
-            )
+            marks = ", ".join(["%s"] * len(chunk))
+            if connection.vendor == "postgresql":
+                # Locked in id order, and touched: the row's new version (xmin) tells the one-report path, which
+                # read it without a lock, that the enterprise's reports or registry changed (Upkeep.plan).
+                cursor.execute(
+                    f"""WITH l AS (SELECT enterprise_id FROM {table} WHERE enterprise_id IN ({marks})
+                                   ORDER BY enterprise_id FOR UPDATE)
+                        UPDATE {table} m SET kind = m.kind FROM l WHERE m.enterprise_id = l.enterprise_id
+                        RETURNING {", ".join(f"m.{c}" for c in cols.split(", "))}""",  # noqa: S608
+                    chunk,
+                )
+            else:
+                cursor.execute(f"SELECT {cols} FROM {table} WHERE enterprise_id IN ({marks})", chunk)  # noqa: S608
             for pk, kind, ck, fk, employees, output in cursor.fetchall():
                 out[pk] = _Member(kind, ck, fk, employees, output)
     return out
@@ -461,7 +472,12 @@ def on_enterprises_changed(sender: Any, *, ids: Iterable[int], **kwargs: Any) ->
     enterprises_changed(ids)
 
 
+UID = "analytics.rollup.reports"  # the receiver's dispatch_uid, and the upkeep's
+
+
 def on_reports_written(sender: Any, *, kind: str, creates: list, updates: list, **kwargs: Any) -> None:  # noqa: ARG001
+    if UID in kwargs.get("covered", ()):  # the one-report path keeps the rollup with `Upkeep` below
+        return
     reports_written(kind, creates=creates, updates=updates)
 
 
@@ -709,3 +725,109 @@ def rebuild() -> dict[str, int]:
             "members": RollupMember.objects.filter(kind__in=KINDS).count(),
         }
     return counts
+
+
+# The one-report path (dispatch.put): the same upkeep as `reports_written`, in the path's own statements.
+
+
+class Upkeep:
+    """Reads the enterprise's member row and the rollup's state with the path's read; on PostgreSQL locks the
+    member (touched, and only if its row version is the one read) and the keys in the path's write, then adds the
+    changes to the running totals in one set-based statement (`_apply_set`)."""
+
+    uid = UID
+
+    def read(self, kind: str) -> RawSQL:  # noqa: ARG002 - the member row is the same for both kinds
+        quote = connection.ops.quote_name
+        mem_t, state_t = quote(RollupMember._meta.db_table), quote(RollupState._meta.db_table)
+        outer = f"{quote(Enterprise._meta.db_table)}.{quote('id')}"
+        if connection.vendor == "postgresql":
+            member = f"""SELECT json_build_array(m.kind, m.coarse_key_id, m.fine_key_id, m.employees, m.normal_output,
+                         CAST(m.xmin AS text)) FROM {mem_t} m WHERE m.enterprise_id = {outer}"""  # noqa: S608
+            states = f"SELECT json_object_agg(s.kind, s.stale_days) FROM {state_t} s"  # noqa: S608
+            sql = f"CAST(json_build_array(({member}), ({states})) AS text)"
+        else:
+            member = f"""SELECT json_array(m.kind, m.coarse_key_id, m.fine_key_id, m.employees, m.normal_output, NULL)
+                         FROM {mem_t} m WHERE m.enterprise_id = {outer}"""  # noqa: S608
+            states = f"SELECT json_group_object(s.kind, s.stale_days) FROM {state_t} s"  # noqa: S608
+            sql = f"json_array(json(({member})), json(({states})))"
+        return RawSQL(f"({sql})", [], output_field=TextField())  # noqa: S611 - identifiers from models, no values
+
+    def plan(self, read: Any, change: Change) -> Step | None:
+        found, states = read
+        if not found or not states or set(states) != set(KINDS):
+            return None  # not under this kind's dispatch, or the rollup is not kept
+        kind, coarse, fine, employees, output, xmin = found
+        if kind != change.kind:
+            return None
+        member = _Member(kind, coarse, fine, int(employees), int(output))
+        stale = int(states[kind])
+
+        def report(v: Values) -> _Report:
+            return _report(v.day, v.status, v.employees, v.on_duty, v.capacity_pct, v.late)
+
+        before = [report(change.before)] if change.before else []
+        old = before + ([report(change.old)] if change.old else [])
+        new = [*before, report(change.new)]
+        with_never = change.before is None
+        deltas: Deltas = {}
+        _spread(deltas, member, _window_events(member, old, change.after, with_never=with_never, stale=stale), -1)
+        _spread(deltas, member, _window_events(member, new, change.after, with_never=with_never, stale=stale))
+        deltas = {k: v for k, v in deltas.items() if any(v)}
+        if not deltas:
+            return None
+        if connection.vendor != "postgresql":
+            return Step(apply=lambda: _apply(deltas))
+        quote = connection.ops.quote_name
+        mem_t, key_t = quote(RollupMember._meta.db_table), quote(RollupKey._meta.db_table)
+        keys = sorted({k for k, _day in deltas})
+        marks = ", ".join(["%s"] * len(keys))
+        return Step(
+            ctes=[
+                (
+                    "rollup_m",
+                    f"""UPDATE {mem_t} SET kind = kind WHERE enterprise_id = %s AND xmin = CAST(%s AS xid)
+                        AND EXISTS (SELECT 1 FROM r) RETURNING 1""",  # noqa: S608
+                    [change.enterprise_id, xmin],
+                ),
+                (
+                    "rollup_k",
+                    f"""SELECT id FROM {key_t} WHERE id IN ({marks}) AND EXISTS (SELECT 1 FROM rollup_m)
+                        ORDER BY id FOR UPDATE""",  # noqa: S608
+                    keys,
+                ),
+            ],
+            checks=[("(SELECT COUNT(*) FROM rollup_m)", 1), ("(SELECT COUNT(*) FROM rollup_k)", len(keys))],
+            apply=lambda: _apply_set(deltas),
+        )
+
+
+def _apply_set(deltas: Deltas) -> None:
+    """`_apply` in one statement (PostgreSQL), the keys locked already: every row on or after a changed day gains
+    the changes up to its day; a changed day without a row gets one, the totals of the row before it (as they were
+    before this statement) plus the changes up to that day."""
+    rows = [(key_id, day, *vec) for (key_id, day), vec in sorted(deltas.items())]
+    quote = connection.ops.quote_name
+    day_t = quote(RollupDay._meta.db_table)
+    names = [quote(name) for name in TOTALS]
+    one = "(CAST(%s AS bigint), CAST(%s AS date), " + ", ".join(["CAST(%s AS bigint)"] * N) + ")"
+    keys = sorted({key_id for key_id, _day in deltas})
+    lo = min(day for _key, day in deltas)
+    sums = ", ".join(f"SUM(d.{n}) AS {n}" for n in names)
+    sql = f"""
+        WITH d (key_id, day, {", ".join(names)}) AS (VALUES {", ".join([one] * len(rows))}),
+        s AS (SELECT t.id, {sums} FROM {day_t} t JOIN d ON d.key_id = t.key_id AND d.day <= t.day
+              WHERE t.key_id IN ({", ".join(["%s"] * len(keys))}) AND t.day >= %s GROUP BY t.id),
+        u AS (UPDATE {day_t} t SET {", ".join(f"{n} = t.{n} + s.{n}" for n in names)} FROM s WHERE t.id = s.id)
+        INSERT INTO {day_t} (key_id, day, {", ".join(names)})
+        SELECT n.key_id, n.day, {", ".join(f"COALESCE(p.{n}, 0) + n.{n}" for n in names)}
+        FROM (SELECT a.key_id, a.day, {sums}
+              FROM (SELECT DISTINCT key_id, day FROM d) a JOIN d ON d.key_id = a.key_id AND d.day <= a.day
+              GROUP BY a.key_id, a.day) n
+        LEFT JOIN LATERAL (SELECT {", ".join(names)} FROM {day_t} p1 WHERE p1.key_id = n.key_id AND p1.day < n.day
+                           ORDER BY p1.day DESC LIMIT 1) p ON TRUE
+        WHERE NOT EXISTS (SELECT 1 FROM {day_t} e WHERE e.key_id = n.key_id AND e.day = n.day)
+    """  # noqa: S608 - identifiers from models, values are parameters
+    with connection.cursor() as cursor:
+        params: list[Any] = [v for r in rows for v in r]
+        cursor.execute(sql, [*params, *keys, lo])
