@@ -44,6 +44,13 @@ NAVIGATION = [
     NavItem(_("Financing referrals"), "finance:list", AREA_ROLES | {Role.ENTERPRISE, Role.BANK}),
     NavItem(_("Financing needs"), "finance:needs", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Settings and API tokens"), "accounts:settings", ALL_ROLES),
+    # ---- security ----
+    NavItem(_("Signed-in sessions"), "security:sessions", ALL_ROLES),
+    NavItem(_("Accounts"), "security:accounts", frozenset({Role.SYSADMIN})),
+    NavItem(_("Areas"), "security:areas", frozenset({Role.SYSADMIN})),
+    NavItem(_("Roles and bindings"), "security:roles", frozenset({Role.SECADMIN})),
+    NavItem(_("Security policy"), "security:policy", frozenset({Role.SECADMIN})),
+    NavItem(_("Audit trail"), "security:audit", frozenset({Role.AUDITADMIN})),
 ]
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("analytics/", include("fugong.analytics.urls")),
     path("problems/", include("fugong.problems.urls")),
     path("finance/", include("fugong.finance.urls")),
+    path("security/", include("fugong.security.urls")),
     path("api/", api.urls),
 ]
 

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-APPS = ["areas", "accounts", "enterprises", "dispatch", "analytics", "problems", "finance"]
+APPS = ["areas", "accounts", "security", "enterprises", "dispatch", "analytics", "problems", "finance"]
 
 # Modules of an app that sit in the models layer: what models import, and nothing that reads or writes.
 MODEL_MODULES = {"models", "rollup_models", "credit_code", "validators", "choices", "calendar"}
