@@ -39,7 +39,7 @@ def user_create(
     if check_password:
         validate_password(password, user)
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    user.full_clean(exclude=["password"] if role else ["password", "role"])
     user.save()
     return user
 
