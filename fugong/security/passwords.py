@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from fugong.security import services
 
 
-
 def repeated_pattern(password: str) -> bool:
     """A password made of one short piece repeated (abcabcabc, Aa1!Aa1!) or holding a run of one character (aaaa)."""
     text = password.lower()
@@ -33,13 +32,10 @@ class NoUsernameValidator:
 class RepeatedPatternValidator:
     def validate(self, password, user=None):  # noqa: ARG002 - Django's password validator interface
         if repeated_pattern(password or ""):
-            raise ValidationError(
-                _("The password may not be a repeated pattern such as abcabc, or hold one character four times in a row."),
-                code="password_repeated",
-            )
+            raise ValidationError(self.get_help_text(), code="password_repeated")
 
     def get_help_text(self):
-        return _("The password may not be a repeated pattern such as abcabc, or hold one character four times in a row.")
+        return _("The password may not repeat a pattern (abcabc) or one character four times in a row (aaaa).")
 
     def password_changed(self, password, user=None):  # noqa: ARG002 - Django's password validator interface
         """Called by Django on every saved password change: the user's tokens and other sessions end."""
