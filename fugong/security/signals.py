@@ -6,12 +6,13 @@ Bulk writes (bulk_create, QuerySet.update) send no signal: the services that use
 request they serve (the middleware notes every write request that reached a view, see middleware.py).
 """
 
+import time
 from functools import cache
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from fugong.security import trail
+from fugong.security import services, trail
 from fugong.security.models import Action
 
 NOT_AUDITED = {"security.auditentry", "security.auditanchor", "security.usersession"}
@@ -75,6 +76,16 @@ def on_m2m(sender, instance, action, model, pk_set, **kwargs):
 
 def on_login(sender, request, user, **kwargs):
     trail.note(Action.LOGIN, user=user, model="accounts.user", object_id=user.pk)
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        # The signed-in browser is tracked from here (listed, endable); the middleware follows a cycled key.
+        services.session_track(
+            user=user,
+            session_key=session.session_key,
+            ip=trail.client_ip(request),
+            user_agent=request.headers.get("User-Agent", "") if hasattr(request, "headers") else "",
+        )
+        session["_tracked"], session["_seen"] = session.session_key, time.time()
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):

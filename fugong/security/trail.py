@@ -127,7 +127,8 @@ def write(entries: list[dict]) -> None:
     """Chain and insert entries: a lock, a read of the chain's head and one INSERT."""
     if not entries:
         return
-    with transaction.atomic():
+    # Inside the request's (or a service's) transaction no savepoint is needed: a failed INSERT fails the act.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

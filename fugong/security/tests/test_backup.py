@@ -38,10 +38,7 @@ def test_the_drill_restores_every_row_and_file(data, tmp_path, settings):
     assert "files/attachments/problems/photo.png" in manifest["files"]
     source_counts = backups.table_counts()
 
-    if connection.vendor == "sqlite":
-        into = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    else:
-        into = _fresh_pg_database()
+    into = f"sqlite:///{tmp_path / 'fresh.sqlite3'}" if connection.vendor == "sqlite" else _fresh_pg_database()
     (settings.PRIVATE_MEDIA_ROOT / "problems" / "photo.png").unlink()
     call_command("restore", str(target), into=into, stdout=out)
     assert "every table's row count matches" in out.getvalue()
