@@ -148,3 +148,23 @@ def test_the_audit_administrator_searches_and_exports(client, users, baotou_ente
     assert "attachment" in export["Content-Disposition"]
     # The audit administrator's own export is itself recorded.
     assert entries(action=Action.EXPORT, username="mia_auditadmin")
+
+
+def test_the_report_put_costs_the_trail_a_head_read_and_one_insert(client, users, baotou_enterprise):
+    """The deadline peak's request: every write it makes is recorded, in one INSERT after one read of the head."""
+    from datetime import timedelta
+
+    client.force_login(users[Role.ENTERPRISE])
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    body = {"status": "production_resumed", "employees": 100, "on_duty": 60, "capacity_pct": 50}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.put(
+            f"/api/v1/reports/daily/{baotou_enterprise.credit_code}/{day}", json.dumps(body), "application/json"
+        )
+    assert response.status_code == 201
+    sql = [q["sql"] for q in queries.captured_queries]
+    trail_sql = [s for s in sql if "security_auditentry" in s or "pg_advisory_xact_lock" in s]
+    assert len(trail_sql) == (3 if connection.vendor == "postgresql" else 2), trail_sql
+    recorded = entries(model="dispatch.dailyreport", action=Action.CREATE)
+    assert [(e.username, e.enterprise_id) for e in recorded] == [("frank_enterprise", baotou_enterprise.pk)]
+    print(f"report PUT: {len(sql)} statements, {len(trail_sql)} of them the audit trail's")  # noqa: T201
