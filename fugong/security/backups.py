@@ -227,4 +227,8 @@ def _pg_counts(params: dict) -> dict[str, int]:
         names = [
             r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
         ]
-        return {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
+        counts = {}
+        for n in names:
+            row = conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()  # noqa: S608 - names from the catalogue
+            counts[n] = row[0] if row else 0
+        return counts

@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -231,7 +232,7 @@ def role_edit(request, pk):
 def _binding(data) -> dict:
     """The binding named in the form, looked up; an unknown one is refused naming the field."""
     found: dict = {}
-    lookups = {
+    lookups: dict[str, tuple[type[Model], str]] = {
         "area": (Area, "code"),
         "enterprise": (Enterprise, "credit_code"),
         "work_group": (WorkGroup, "pk"),
@@ -244,7 +245,7 @@ def _binding(data) -> dict:
             continue
         if field == "pk" and not value.isdigit():
             raise ValidationError({name: [_("Not found.")]})
-        obj = model.objects.filter(**{field: value}).first()
+        obj = model._default_manager.filter(**{field: value}).first()
         if obj is None:
             raise ValidationError({name: [_("Not found.")]})
         found[name] = obj
@@ -277,7 +278,7 @@ def revoke_access(request, pk):
 @login_required
 def policy(request):
     _require(access.is_secadmin, request.user)
-    validators = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
+    validators = [str(v["NAME"]).rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]  # type: ignore[index]
     context = {
         "validators": validators,
         "failure_limit": settings.AXES_FAILURE_LIMIT,

@@ -28,11 +28,11 @@ class DatabaseOperations(operations.DatabaseOperations):
     def execute_sql_flush(self, sql_list):
         # Flushing (tests, `manage.py flush`) empties every table, append-only ones included: their triggers
         # let a delete through while fugong_flushing() says so (fugong/security/migrations/0002_append_only).
-        self.connection.flushing = True
+        self.connection.flushing = True  # type: ignore[attr-defined]
         try:
             super().execute_sql_flush(sql_list)
         finally:
-            self.connection.flushing = False
+            self.connection.flushing = False  # type: ignore[attr-defined]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
