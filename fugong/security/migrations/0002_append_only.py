@@ -42,7 +42,7 @@ SQLITE_DOWN = [
 
 def up(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_UP)
+        schema_editor.execute(PG_UP, params=None)  # the function holds % placeholders of its own
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_UP:
             schema_editor.execute(statement)
@@ -50,7 +50,7 @@ def up(apps, schema_editor):
 
 def down(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DOWN)
+        schema_editor.execute(PG_DOWN, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_DOWN:
             schema_editor.execute(statement)
