@@ -1,17 +1,18 @@
 """Every write in every fugong app, and every sign-in, recorded without the apps doing anything.
 
-Connected once in SecurityConfig.ready(): post_save, post_delete and m2m_changed for all senders, kept to the
+Connected once in SecurityConfig.ready(): post_save and m2m_changed for all senders, kept to the
 project's own models (fugong.*), less the trail itself, simple-history's copies and the session bookkeeping.
-Bulk writes send no signal: QuerySet.bulk_create, bulk_update and update are wrapped once, here, so that each
-call on a project model is recorded as one entry naming its rows (the report PUT saves its report that way).
+Bulk writes send no signal: QuerySet.bulk_create, bulk_update, update and delete, Model.delete and the executemany
+writers of fugong.core.bulk are wrapped once, so that each call on a project model is recorded as one entry naming
+its rows (the report PUT saves its report that way).
 """
 
 import time
 from functools import cache, wraps
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_migrate
+from django.db.models import Model, QuerySet
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_migrate
 
 from fugong.core import bulk
 from fugong.security import services, trail
@@ -70,16 +71,6 @@ def on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
         enterprise_id=_enterprise_id(instance),
         detail={"fields": sorted(update_fields)} if update_fields else None,
     )
-
-
-def on_delete(sender, instance, **kwargs):
-    if audited(sender):
-        trail.note(
-            Action.DELETE,
-            model=sender._meta.label_lower,
-            object_id=instance.pk,
-            enterprise_id=_enterprise_id(instance),
-        )
 
 
 def on_m2m(sender, instance, action, model, pk_set, **kwargs):
@@ -206,6 +197,33 @@ def wrap_bulk_writes() -> None:
             _rows_entry(model, Action.UPDATE, fields, rows, ids=[row[-1] for row in rows])
 
     bulk.insert_rows, bulk.update_rows = audited_insert_rows, audited_update_rows
+    # Deletes: wrapped rather than signalled, since a post_delete receiver for every model would turn Django's fast
+    # deletes (one DELETE statement) into loading every row; one entry per call, with the rows of each model.
+    qs_delete, model_delete = QuerySet.delete, Model.delete
+
+    @wraps(qs_delete)
+    def audited_qs_delete(self):
+        total, rows = qs_delete(self)
+        if total and audited(self.model):
+            trail.note(Action.DELETE, model=self.model._meta.label_lower, detail={"bulk": True, "rows": rows})
+        return total, rows
+
+    @wraps(model_delete)
+    def audited_model_delete(self, *args, **kwargs):
+        pk, enterprise_id = self.pk, _enterprise_id(self)
+        total, rows = model_delete(self, *args, **kwargs)
+        if audited(type(self)):
+            trail.note(
+                Action.DELETE,
+                model=self._meta.label_lower,
+                object_id=pk,
+                enterprise_id=enterprise_id,
+                detail={"rows": rows},
+            )
+        return total, rows
+
+    QuerySet.delete = audited_qs_delete  # type: ignore[method-assign]
+    Model.delete = audited_model_delete  # type: ignore[method-assign]
     QuerySet.bulk_create = audited_bulk_create  # type: ignore[method-assign]
     QuerySet.bulk_update = audited_bulk_update  # type: ignore[method-assign]
     QuerySet.update = audited_update  # type: ignore[method-assign]
@@ -217,7 +235,6 @@ def connect() -> None:
     pre_migrate.connect(on_pre_migrate, dispatch_uid="security.audit.pre_migrate")
     post_migrate.connect(on_post_migrate, dispatch_uid="security.audit.post_migrate")
     post_save.connect(on_save, dispatch_uid="security.audit.save")
-    post_delete.connect(on_delete, dispatch_uid="security.audit.delete")
     m2m_changed.connect(on_m2m, dispatch_uid="security.audit.m2m")
     user_logged_in.connect(on_login, dispatch_uid="security.audit.login")
     user_login_failed.connect(on_login_failed, dispatch_uid="security.audit.login_failed")

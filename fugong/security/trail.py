@@ -10,6 +10,7 @@ scope and go in with one INSERT, inside the request's transaction (fugong/securi
 import hashlib
 import json
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fugong.security.models import AuditAnchor, AuditEntry, current_scope
+from fugong.security.models import AuditAnchor, AuditEntry, Scope, current_scope
 
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: "fugong audit" as a number.
@@ -113,6 +114,23 @@ def note(
         scope.buffer.append(entry)
     else:
         write([entry])
+
+
+@contextmanager
+def batch():
+    """Outside a request (a command, the demo build): keep the entries and write them in one go at the end, inside
+    the caller's transaction when the caller holds one."""
+    if current_scope.get() is not None:
+        yield
+        return
+    scope = Scope()
+    scope.buffer = []
+    token = current_scope.set(scope)
+    try:
+        yield
+        write(scope.buffer)
+    finally:
+        current_scope.reset(token)
 
 
 def _head() -> tuple[int, str]:
