@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -35,8 +36,12 @@ def session_track(*, user: User, session_key: str, ip: str = "", user_agent: str
     )
 
 
+# A session seen last longer ago than the idle timeout (plus the interval of last-seen updates) has expired.
+SEEN_WITHIN = timedelta(seconds=settings.SESSION_COOKIE_AGE + 300)
+
+
 def active_sessions(user: User):
-    return UserSession.objects.filter(user=user, ended_at__isnull=True)
+    return UserSession.objects.filter(user=user, ended_at__isnull=True, last_seen__gte=timezone.now() - SEEN_WITHIN)
 
 
 def session_end(*, session: UserSession, actor: User | None = None) -> None:

@@ -13,10 +13,11 @@ from functools import cache, wraps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_migrate
+from django.utils import timezone
 
 from fugong.core import bulk
 from fugong.security import services, trail
-from fugong.security.models import Action
+from fugong.security.models import Action, UserSession
 
 NOT_AUDITED = {"security.auditentry", "security.auditanchor", "security.usersession"}
 # Fields whose change alone is bookkeeping, not an act: the last sign-in, a second factor's last code.
@@ -104,6 +105,11 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_logout(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        UserSession.objects.filter(session_key=session.session_key, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
     if user is not None:
         trail.note(Action.LOGOUT, user=user, model="accounts.user", object_id=user.pk)
 
