@@ -36,3 +36,12 @@ def ordos_enterprise(db):
 @pytest.fixture
 def users(baotou_enterprise):
     return personas(baotou_enterprise)
+
+
+@pytest.fixture(autouse=True)
+def level_three_switches(request, settings):
+    """The second factor and the API rate limits are on in production (config/settings.py); tests that are not about
+    them sign in with a password alone and call the API freely. Tests marked `two_factor` or `rate_limits` keep them
+    on (fugong/security/tests); the browser's log_in helper completes the second factor whenever it is asked."""
+    settings.TWO_FACTOR_REQUIRED = request.node.get_closest_marker("two_factor") is not None
+    settings.API_RATE_LIMITS = request.node.get_closest_marker("rate_limits") is not None

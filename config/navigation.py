@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fugong.accounts.models import Role
 
@@ -70,6 +71,13 @@ NAVIGATION = [
     NavItem(_("Policy applications"), "policies:applications", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Benefits delivered"), "policies:benefits", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Policy figures"), "policies:stats", AREA_ROLES),
+    # ---- security ----
+    NavItem(_("Signed-in sessions"), "security:sessions", ALL_ROLES),
+    NavItem(_("Accounts"), "security:accounts", frozenset({Role.SYSADMIN})),
+    NavItem(pgettext_lazy("administrative", "Areas"), "security:areas", frozenset({Role.SYSADMIN})),
+    NavItem(_("Roles and bindings"), "security:roles", frozenset({Role.SECADMIN})),
+    NavItem(_("Security policy"), "security:policy", frozenset({Role.SECADMIN})),
+    NavItem(_("Audit trail"), "security:audit", frozenset({Role.AUDITADMIN})),
 ]
 
 

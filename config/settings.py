@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fugong.areas",
     "fugong.accounts",
     "fugong.notices",
+    "fugong.security",
     "fugong.enterprises",
     "fugong.dispatch",
     "fugong.analytics",
@@ -80,6 +81,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A platform account reads the catalogue feed and nothing else.
     "fugong.catalogue.middleware.PlatformOnlyFeedMiddleware",
+    # API rate limits per token and per address (429 + Retry-After), before any work is done.
+    "fugong.security.middleware.RateLimitMiddleware",
+    # The audit trail of every request: writes in one transaction with their entries, exports, downloads.
+    "fugong.security.middleware.AuditMiddleware",
+    # Password spraying: many usernames failing from one address lock the address out of signing in.
+    "fugong.security.middleware.SprayLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,6 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "fugong.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    # Level 3: no username inside the password, no repeated pattern; a change revokes tokens and other sessions.
+    {"NAME": "fugong.security.passwords.NoUsernameValidator"},
+    {"NAME": "fugong.security.passwords.RepeatedPatternValidator"},
 ]
 
 # Lockout: 5 failures within 15 minutes for one username from one address. Axes keeps one row per
@@ -175,6 +185,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# Spraying: this many distinct usernames failing from one address within these minutes lock the address out.
+LOGIN_SPRAY_LIMIT = int(env("LOGIN_SPRAY_LIMIT", "10"))
+LOGIN_SPRAY_MINUTES = int(env("LOGIN_SPRAY_MINUTES", "15"))
+# Second factor (TOTP) for officials, work groups, handlers and the three administrators (fugong/security).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=True)
+
+# The audit trail's hash chain: SM3 (GB/T 32905) where OpenSSL offers it, else SHA-256; each hash names its own.
+AUDIT_HASH = env("AUDIT_HASH", "sm3" if "sm3" in __import__("hashlib").algorithms_available else "sha256")
+AUDIT_RETENTION_DAYS = max(180, int(env("AUDIT_RETENTION_DAYS", "180")))
+AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+
+# API rate limits per minute (fugong/security/middleware.RateLimitMiddleware): 429 with Retry-After beyond them.
+API_RATE_LIMITS = env_bool("API_RATE_LIMITS", default=True)
+API_RATE_PER_TOKEN = int(env("API_RATE_PER_TOKEN", "1200"))
+API_RATE_PER_ADDRESS = int(env("API_RATE_PER_ADDRESS", "6000"))
 
 # Idle timeout: the session lives 30 minutes from the last request.
 SESSION_COOKIE_AGE = 30 * 60

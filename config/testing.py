@@ -60,4 +60,8 @@ def personas(enterprise: Enterprise) -> dict:
         Role.BANK: make_user("heidi_bank", Role.BANK, bank=Bank.objects.get_or_create(name="中国银行内蒙古分行")[0]),
         Role.GUARANTOR: make_user("ivan_guarantor", Role.GUARANTOR),
         Role.PLATFORM: make_user("judy_platform", Role.PLATFORM),
+        # ---- security ----: the three administrators (三员分立), bound to nothing
+        Role.SYSADMIN: make_user("kim_sysadmin", Role.SYSADMIN),
+        Role.SECADMIN: make_user("leo_secadmin", Role.SECADMIN),
+        Role.AUDITADMIN: make_user("mia_auditadmin", Role.AUDITADMIN),
     }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("workgroups/", include("fugong.workgroups.urls")),
     path("notices/", include("fugong.notices.urls")),
     path("policies/", include("fugong.policies.urls")),
+    path("security/", include("fugong.security.urls")),
     path("api/", api.urls),
 ]
 

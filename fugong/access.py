@@ -1145,3 +1145,83 @@ def visible_benefits(user: User) -> QuerySet[Benefit]:
         return Benefit.objects.filter(enterprise_id=user.enterprise_id)
     scope = area_scope(user)
     return Benefit.objects.none() if scope is None else Benefit.objects.filter(scope)
+
+
+# ---- security ----
+# The three administrators (三员分立), each with its own pages and nothing of the others' or of the business:
+# area_scope answers None for them, so no enterprise, report, case or figure opens to them.
+
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
+# Who signs in with a second factor (TOTP): government staff and the administrators; enterprises may opt in.
+SECOND_FACTOR_ROLES = OFFICIAL_ROLES | {Role.WORKGROUP, Role.HANDLER} | ADMIN_ROLES
+
+
+def is_sysadmin(user: User) -> bool:
+    """Accounts (open, close), areas and settings; never the audit trail."""
+    return user.is_authenticated and user.is_active and user.role == Role.SYSADMIN
+
+
+def is_secadmin(user: User) -> bool:
+    """Roles and bindings, the password and lockout policy, others' sessions and tokens."""
+    return user.is_authenticated and user.is_active and user.role == Role.SECADMIN
+
+
+def is_auditadmin(user: User) -> bool:
+    """Reads and exports the audit trail; changes nothing else."""
+    return user.is_authenticated and user.is_active and user.role == Role.AUDITADMIN
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_authenticated and user.role in ADMIN_ROLES
+
+
+def can_manage_account(actor: User, target: User) -> bool:
+    """The system administrator opens and closes accounts, but not administrators' accounts nor their own."""
+    return is_sysadmin(actor) and target.pk != actor.pk and target.role not in ADMIN_ROLES
+
+
+def can_assign_role(actor: User, target: User) -> bool:
+    """The security administrator sets roles and bindings, of anyone but themselves."""
+    return is_secadmin(actor) and target.pk != actor.pk
+
+
+def separation_refusal(actor: User, target: User, role: str) -> str | None:
+    """Why giving `role` to `target` would break the separation of the three administrators (三员分立), or None:
+    no one changes their own role; an administrator's account keeps its role; an administrator's role goes only to
+    an account that holds no other role (and is no Django superuser)."""
+    if target.pk == actor.pk:
+        return "self"
+    if target.role in ADMIN_ROLES and role != target.role:
+        return "admin_keeps"
+    if role in ADMIN_ROLES and (target.role not in ("", role) or target.is_superuser):
+        return "admin_fresh"
+    return None
+
+
+def needs_second_factor(user) -> bool:
+    return user.role in SECOND_FACTOR_ROLES
+
+
+def _marks_personal(kind: str, gate):
+    """An access gate that unmasks personal data, recorded in the request's audit trail when it answers yes."""
+    from functools import wraps
+
+    from fugong.security.models import note_personal
+
+    @wraps(gate)
+    def marked(user, subject, *args, **kwargs):
+        shown = gate(user, subject, *args, **kwargs)
+        if shown:
+            note_personal(kind, getattr(subject, "credit_code", subject))
+        return shown
+
+    return marked
+
+
+# Every page that shows a phone in full asks one of these gates first (docs/security.md).
+for _name, _kind in (
+    ("can_see_contacts", "enterprise"),
+    ("can_call_about", "enterprise"),
+    ("can_see_phones_in_league", "league"),
+):
+    globals()[_name] = _marks_personal(_kind, globals()[_name])

@@ -896,6 +896,59 @@ MATRIX.update(
 )
 
 
+# ---- security ----
+# The three administrators each open their own pages and nothing of the others'; everyone lists and ends their own
+# signed-in sessions, never someone else's.
+SYSADMIN, SECADMIN, AUDITADMIN = (frozenset({r}) for r in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN))
+
+
+def _tracked_session(ctx, inside):
+    import secrets
+
+    from fugong.security.models import UserSession
+
+    user = ctx["users"][ctx["role"]] if inside else ctx["tokens"]["other"].user
+    return UserSession.objects.create(user=user, session_key=secrets.token_hex(16))
+
+
+def _outsider(ctx):
+    return ctx["tokens"]["other"].user
+
+
+MATRIX.update(
+    {
+        # Nothing is waiting for a second factor: the step sends everyone back to the login page.
+        "security:two_factor": Case(lambda c, i: "/security/two-factor/", ALL, ok=302, scoped=False),
+        "security:sessions": Case(lambda c, i: "/security/sessions/", ALL, scoped=False),
+        "security:session_end": Case(
+            lambda c, i: f"/security/sessions/{_tracked_session(c, i).pk}/end/",
+            ALL,
+            method="post",
+            ok=302,
+            out_allowed=frozenset(),
+        ),
+        "security:accounts": Case(lambda c, i: "/security/accounts/", SYSADMIN, scoped=False),
+        "security:account_active": Case(
+            lambda c, i: f"/security/accounts/{_outsider(c).pk}/active/",
+            SYSADMIN,
+            method="post",
+            ok=302,
+            scoped=False,
+            body={"active": "1"},
+        ),
+        "security:areas": Case(lambda c, i: "/security/areas/", SYSADMIN, scoped=False),
+        "security:roles": Case(lambda c, i: "/security/roles/", SECADMIN, scoped=False),
+        "security:role_edit": Case(lambda c, i: f"/security/roles/{_outsider(c).pk}/", SECADMIN, scoped=False),
+        "security:revoke_access": Case(
+            lambda c, i: f"/security/roles/{_outsider(c).pk}/revoke/", SECADMIN, method="post", ok=302, scoped=False
+        ),
+        "security:policy": Case(lambda c, i: "/security/policy/", SECADMIN, scoped=False),
+        "security:audit": Case(lambda c, i: "/security/audit/", AUDITADMIN, scoped=False),
+        "security:audit_export": Case(lambda c, i: "/security/audit/export.xlsx", AUDITADMIN, scoped=False),
+    }
+)
+
+
 # A platform account reads the feed and nothing else: every other page and endpoint answers it 404.
 PLATFORM_OPENS = {
     "home", "healthz", "livez", "set_language", "accounts:login", "accounts:logout", "accounts:settings",

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = [
     "areas",
     "accounts",
+    "security",
     "notices",
     "enterprises",
     "dispatch",

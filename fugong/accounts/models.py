@@ -20,9 +20,14 @@ class Role(models.TextChoices):
     BANK = "bank", _("Bank")
     GUARANTOR = "guarantor", _("Guarantee institution")
     PLATFORM = "platform", _("Platform account")
+    # The three administrators (三员分立): no one holds two of them, none of them sees the business data.
+    SYSADMIN = "sysadmin", _("System administrator")
+    SECADMIN = "secadmin", _("Security administrator")
+    AUDITADMIN = "auditadmin", _("Audit administrator")
 
 
 OFFICIAL_ROLES = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
 
 
 class WorkGroup(models.Model):
@@ -137,6 +142,16 @@ class User(AbstractUser):
                     # Providers, guarantee institutions and platforms are bound by their own app's membership table.
                     | models.Q(role__in=["provider", "guarantor", "platform"])
                     | models.Q(role="bank", bank__isnull=False)
+                    # The administrators are bound to nothing: they see no enterprise, area or case.
+                    | models.Q(
+                        role__in=["sysadmin", "secadmin", "auditadmin"],
+                        area__isnull=True,
+                        enterprise__isnull=True,
+                        work_group__isnull=True,
+                        department__isnull=True,
+                        bank__isnull=True,
+                        is_superuser=False,
+                    )
                 ),
             )
         ]

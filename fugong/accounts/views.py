@@ -9,10 +9,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fugong.accounts import services
+from fugong.accounts import hooks, services
 from fugong.accounts.forms import LoginForm
 
-login_view = auth_views.LoginView.as_view(
+
+class LoginView(auth_views.LoginView):
+    """The password step; a gate registered in accounts.hooks (the second factor) may take over before login."""
+
+    def form_valid(self, form):
+        for gate in hooks.LOGIN_GATES:
+            response = gate(self.request, form.get_user(), self.get_success_url())
+            if response is not None:
+                return response
+        return super().form_valid(form)
+
+
+login_view = LoginView.as_view(
     template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
 )
 

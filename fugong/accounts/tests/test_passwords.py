@@ -79,6 +79,9 @@ def test_the_rules_are_the_settings():
         "MinimumLengthValidator",
         "CommonPasswordValidator",
         "CharacterClassValidator",
+        # Level 3 (fugong/security/passwords.py).
+        "NoUsernameValidator",
+        "RepeatedPatternValidator",
     ]
 
 
