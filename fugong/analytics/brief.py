@@ -64,6 +64,13 @@ def date_text(day: date) -> str:
 NUMERALS = "一二三四五六七八九十"
 
 
+def numeral(n: int) -> str:
+    """Chinese numerals for the headings, 1 to 99: 一 … 十, 十一 … 十九, 二十, 二十一 …"""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else NUMERALS[tens - 1] + "十"
+    return head + (NUMERALS[ones - 1] if ones else "")
+
+
 @dataclass(frozen=True)
 class BriefContext:
     user: User
@@ -110,7 +117,7 @@ class Brief:
         for s in self.sections:
             if s.heading:
                 n += 1
-                out.append((f"{NUMERALS[n - 1]}、{s.heading}。", s.text))
+                out.append((f"{numeral(n)}、{s.heading}。", s.text))
             else:
                 out.append(("", s.text))
         return out

@@ -89,7 +89,8 @@ def test_other_apps_add_sections_in_order(picture):
         headings = [heading for heading, _text in written.paragraphs]
         mine, last = headings[keys.index("test_problems")], headings[keys.index("reporting")]
         assert mine.endswith("、问题诉求办理情况。") and last.endswith("、数据报送情况。")
-        assert brief.NUMERALS.index(last[0]) == brief.NUMERALS.index(mine[0]) + 1
+        numbers = [brief.numeral(n) for n in range(1, 100)]
+        assert numbers.index(last.split("、")[0]) == numbers.index(mine.split("、")[0]) + 1
         assert "问题诉求办理情况。截至2月22日，共收到问题0个。" in written.text
     finally:
         brief.unregister("test_problems")
@@ -122,3 +123,9 @@ def test_the_built_demo_prints_the_seed_headline(db, client):
     )
     coverage = client.get("/api/v1/workgroups/coverage?as_of=2020-02-22").json()
     assert not any(row["uncovered"] for row in coverage["by_league"])
+
+
+def test_headings_are_numbered_past_ten():
+    assert [brief.numeral(n) for n in (1, 9, 10, 11, 15, 20, 21, 99)] == [
+        "一", "九", "十", "十一", "十五", "二十", "二十一", "九十九"
+    ]  # fmt: skip
