@@ -24,6 +24,8 @@ class NavItem:
 ALL_ROLES = frozenset(Role.values)
 OFFICIALS = frozenset({Role.REGION, Role.LEAGUE, Role.COUNTY})
 AREA_ROLES = OFFICIALS | {Role.WORKGROUP}
+# A platform account reads the catalogue feed and nothing else (the catalogue's middleware holds it so).
+PEOPLE = ALL_ROLES - {Role.PLATFORM}
 
 # One entry per page in the side navigation; each later app adds its own rows here.
 NAVIGATION = [
@@ -65,14 +67,14 @@ NAVIGATION = [
     NavItem(_("Visit plans"), "workgroups:plans", AREA_ROLES),
     NavItem(_("Visits"), "workgroups:visits", AREA_ROLES),
     # ---- notices, policies ----
-    NavItem(_("Notices"), "notices:inbox", ALL_ROLES),
-    NavItem(_("Support policies"), "policies:library", ALL_ROLES),
+    NavItem(_("Notices"), "notices:inbox", PEOPLE),
+    NavItem(_("Support policies"), "policies:library", PEOPLE),
     NavItem(_("Policies for me"), "policies:mine", frozenset({Role.ENTERPRISE})),
     NavItem(_("Policy applications"), "policies:applications", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Benefits delivered"), "policies:benefits", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Policy figures"), "policies:stats", AREA_ROLES),
     # ---- security ----
-    NavItem(_("Signed-in sessions"), "security:sessions", ALL_ROLES),
+    NavItem(_("Signed-in sessions"), "security:sessions", PEOPLE),
     NavItem(_("Accounts"), "security:accounts", frozenset({Role.SYSADMIN})),
     NavItem(pgettext_lazy("administrative", "Areas"), "security:areas", frozenset({Role.SYSADMIN})),
     NavItem(_("Roles and bindings"), "security:roles", frozenset({Role.SECADMIN})),
