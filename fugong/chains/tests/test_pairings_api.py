@@ -155,6 +155,7 @@ def test_the_export_has_the_pairings_in_sight(client, users, posts, ordos_enterp
     far = make_enterprise(county="150602", name="鄂尔多斯供给有限公司")
     pair(make_post(ordos_enterprise, product="甲醇", posted_on=today), make_post(far, side="offer", posted_on=today))
     client.force_login(users[Role.LEAGUE])
+    assert 'href="/chains/pairings/export.xlsx?state=failed"' in client.get("/chains/pairings/?state=failed").text
     response = client.get("/chains/pairings/export.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert unquote(response["Content-Disposition"]).endswith(f"产业链供需对接-{today.isoformat()}.xlsx")
