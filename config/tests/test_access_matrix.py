@@ -667,6 +667,25 @@ MATRIX.update(
                 "relation": "customer",
             },
         ),
+        "chains:pairings_export": Case(lambda c, i: "/chains/pairings/export.xlsx", CHAIN_VIEWERS, scoped=False),
+        "api:list_chain_pairings": Case(lambda c, i: "/api/v1/chain-pairings", CHAIN_VIEWERS, scoped=False),
+        "api:get_chain_pairing": Case(
+            lambda c, i: f"/api/v1/chain-pairings/{_chain(c, i, 'pairing').pk}", CHAIN_VIEWERS
+        ),
+        # Already paired: refused with 400 naming the field, after the gate let the official through.
+        "api:create_chain_pairing": Case(
+            lambda c, i: "/api/v1/chain-pairings",
+            OFFICIALS,
+            method="post",
+            ok=400,
+            body=lambda c, i: {"need": _chain(c, i, "pairing").need_id, "offer": _chain(c, i, "pairing").offer_id},
+        ),
+        "api:move_chain_pairing": Case(
+            lambda c, i: f"/api/v1/chain-pairings/{_chain(c, i, 'pairing').pk}/moves",
+            CHAIN_WRITERS,
+            method="post",
+            body={"action": "comment", "comment": "矩阵"},
+        ),
         # Last: it removes the link the chain pages above show.
         "chains:link_delete": Case(
             lambda c, i: f"/chains/links/{_chain(c, i, 'chain_link').pk}/delete/", OFFICIALS, method="post", ok=302

@@ -10,11 +10,13 @@ from ninja.pagination import paginate
 from fugong import access
 from fugong.chains import selectors, services
 from fugong.core.bounds import Day, Filter, Id, Text
-from fugong.core.schemas import Error, Pagination
+from fugong.core.case_views import add_moves_endpoint
+from fugong.core.schemas import CaseEventOut, Error, Pagination, timeline_of
 from fugong.enterprises.models import Enterprise, Tag
 
 needs_router = Router(tags=["chains"])
 links_router = Router(tags=["chains"])
+pairings_router = Router(tags=["chains"])
 
 
 class PostOut(Schema):
@@ -160,3 +162,131 @@ def create_chain_link(request, payload: LinkIn):
     found = selectors.chains(user=user, day=timezone.localdate(), leader_id=leader.pk)
     row = next(r for c in found for r in [*c.suppliers, *c.customers] if r.link.pk == link.pk)
     return 201, _link_out(row)
+
+
+class PairingOut(Schema):
+    id: int
+    state: str
+    paired_on: date
+    league: str
+    need: int
+    need_product: str
+    credit_code: str
+    enterprise: str
+    offer: int
+    offer_product: str
+    supplier_credit_code: str
+    supplier: str
+    failed_reason: str
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_league(obj):
+        return obj.league_id
+
+    @staticmethod
+    def resolve_need(obj):
+        return obj.need_id
+
+    @staticmethod
+    def resolve_need_product(obj):
+        return obj.need.product
+
+    @staticmethod
+    def resolve_credit_code(obj):
+        return obj.enterprise.credit_code
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_offer(obj):
+        return obj.offer_id
+
+    @staticmethod
+    def resolve_offer_product(obj):
+        return obj.offer.product
+
+    @staticmethod
+    def resolve_supplier_credit_code(obj):
+        return obj.supplier.credit_code
+
+    @staticmethod
+    def resolve_supplier(obj):
+        return obj.supplier.name
+
+    @staticmethod
+    def resolve_allowed_actions(obj, context):
+        return services.allowed_actions(context["request"].auth, obj)
+
+
+class PairingDetailOut(PairingOut):
+    timeline: list[CaseEventOut]
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return timeline_of(obj.events)
+
+
+class PairingFilterIn(Schema):
+    state: Filter = ""
+
+
+class PairingIn(Schema):
+    need: Id
+    offer: Id
+
+
+class PairingMoveIn(Schema):
+    action: Text(20)
+    comment: Text(multiline=True) = ""
+
+
+@pairings_router.get(
+    "", response={200: list[PairingOut], 404: Error}, url_name="list_chain_pairings", operation_id="list_chain_pairings"
+)
+@paginate(Pagination)
+def list_chain_pairings(request, filters: Query[PairingFilterIn]):
+    """The pairings of needs with offers the caller sees (as the web list: officials and work groups by their area,
+    an enterprise those it is a party to), newest first; `state` filters."""
+    if not access.can_see_chains(request.auth):
+        raise Http404
+    return selectors.pairing_list(user=request.auth, state=filters.state)
+
+
+@pairings_router.get(
+    "/{int:pairing_id}",
+    response={200: PairingDetailOut, 404: Error},
+    url_name="get_chain_pairing",
+    operation_id="get_chain_pairing",
+)
+def get_chain_pairing(request, pairing_id: Id):
+    """One pairing with its timeline (who paired, moved or commented, when)."""
+    return access.access_pairing(request.auth, pairing_id)
+
+
+@pairings_router.post(
+    "",
+    response={201: PairingDetailOut, 400: Error, 404: Error},
+    url_name="create_chain_pairing",
+    operation_id="create_chain_pairing",
+)
+def create_chain_pairing(request, payload: PairingIn):
+    """An official pairs a need with an offer, both in their area (404 otherwise), open and not expired, of two
+    enterprises, not yet paired (400 naming the field otherwise): the web's service and checks."""
+    user = request.auth
+    if not access.can_pair(user):
+        raise Http404
+    posts = access.visible_chain_posts(user)
+    need = posts.filter(pk=payload.need).first()
+    offer = posts.filter(pk=payload.offer).first()
+    if need is None or offer is None:
+        raise Http404
+    pairing = services.pairing_create(actor=user, need=need, offer=offer)
+    return 201, access.access_pairing(user, pairing.pk)
+
+
+move_chain_pairing = add_moves_endpoint(
+    pairings_router, services.CASE, name="move_chain_pairing", move_in=PairingMoveIn, case_out=PairingDetailOut
+)

@@ -1,8 +1,8 @@
-"""The exports of needs and offers and of the chains, their columns declared once."""
+"""The exports of needs and offers, of the pairings and of the chains, their columns declared once."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fugong import access
@@ -26,6 +26,19 @@ POST_COLUMNS = [
     Column("posted_on", _("Posted on"), width=12),
     Column("expires_on", _("Listed until"), width=12),
     Column("state", _("State"), width=8, export=lambda p: str(p.get_state_display())),
+]
+
+PAIRING_COLUMNS = [
+    Column("paired_on", _("Paired on"), width=12),
+    Column("league", _("League"), width=12, export=lambda p: p.league.name),
+    Column("enterprise", _("Needing enterprise"), width=30, export=lambda p: p.enterprise.name),
+    Column("credit_code", _("Credit code"), width=22, export=lambda p: p.enterprise.credit_code),
+    Column("need", pgettext_lazy("chains", "Need"), width=24, export=lambda p: p.need.product),
+    Column("supplier", _("Supplying enterprise"), width=30, export=lambda p: p.supplier.name),
+    Column("supplier_code", _("Supplier's credit code"), width=22, export=lambda p: p.supplier.credit_code),
+    Column("offer", _("Offer"), width=24, export=lambda p: p.offer.product),
+    Column("state", _("State"), width=8, export=lambda p: str(p.get_state_display())),
+    Column("failed_reason", _("Reason it failed"), width=30),
 ]
 
 LINK_COLUMNS = [

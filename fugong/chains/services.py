@@ -194,7 +194,7 @@ def pairing_create(
         errors["offer"] = [_("An enterprise is not paired with itself.")]
     if actor is not None:
         seen = access.visible_chain_posts(actor).filter(pk__in=[need.pk, offer.pk]).count()
-        if not access.can_pair(actor) or seen != 2:
+        if not access.can_pair(actor) or seen != len({need.pk, offer.pk}):
             errors["offer"] = [_("You cannot pair these.")]
     if not errors and Pairing.objects.filter(need=need, offer=offer).exists():
         errors["offer"] = [_("These two are already paired.")]

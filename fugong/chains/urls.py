@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/action/", views.post_action, name="post_action"),
     path("pair/", views.pair, name="pair"),
     path("pairings/", views.pairing_list, name="pairings"),
+    path("pairings/export.xlsx", views.pairing_export, name="pairings_export"),
     path("pairings/<int:pk>/", views.pairing_detail, name="pairing"),
     path("pairings/<int:pk>/moves/", views.pairing_move, name="pairing_move"),
     path("links/", views.chain_list, name="links"),

@@ -159,6 +159,21 @@ def pairing_list(request):
 
 
 @login_required
+@require_GET
+def pairing_export(request):
+    _gate(request.user)
+    qs = selectors.pairing_list(user=request.user, state=request.GET.get("state", ""))
+    today = timezone.localdate()
+    content = write_xlsx(
+        excel.PAIRING_COLUMNS,
+        export_rows(excel.PAIRING_COLUMNS, qs.iterator(chunk_size=2000)),
+        title=_("Industrial-chain pairings"),
+        subtitle=f"{request.user.binding}　{today.isoformat()}",
+    )
+    return xlsx_response(content, f"产业链供需对接-{today.isoformat()}.xlsx")
+
+
+@login_required
 def pairing_detail(request, pk):
     pairing = access.access_pairing(request.user, pk)
     context = {
