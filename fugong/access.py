@@ -970,6 +970,20 @@ def plannable_groups(user: User) -> QuerySet[WorkGroup]:
     return recording_groups(user)
 
 
+def can_manage_work_groups(user: User) -> bool:
+    """Only the region's officials form work groups and change them (name, areas, leader, period, officials)."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.REGION):
+        return False
+    area = scope_area(user)
+    return area is not None and area.level == Area.Level.REGION
+
+
+def managed_work_group(user: User, pk: int) -> WorkGroup:
+    if not can_manage_work_groups(user):
+        raise Http404
+    return _first_or_404(WorkGroup.objects.filter(pk=pk))
+
+
 def visible_visit_plans(user: User) -> QuerySet[VisitPlan]:
     return VisitPlan.objects.filter(group__in=visible_work_groups(user).values("pk"))
 

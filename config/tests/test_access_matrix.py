@@ -701,10 +701,14 @@ def _wg(ctx, inside, name):
 
 PLANNERS = frozenset({Role.REGION, Role.WORKGROUP})
 RECORDERS = frozenset({Role.WORKGROUP})
+GROUP_MANAGERS = frozenset({Role.REGION})
 MATRIX.update(
     {
         "workgroups:coverage": Case(_figures("/workgroups/"), AREA_READERS),
         "workgroups:group": Case(lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/", AREA_READERS),
+        # Only the region's officials form and change groups; the Ordos group (out of scope) too.
+        "workgroups:group_create": Case(lambda c, i: "/workgroups/groups/new/", GROUP_MANAGERS, scoped=False),
+        "workgroups:group_edit": Case(lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/edit/", GROUP_MANAGERS),
         "workgroups:weekly_report": Case(
             lambda c, i: f"/workgroups/groups/{_wg(c, i, 'group').pk}/weekly.docx", AREA_READERS
         ),

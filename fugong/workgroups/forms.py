@@ -3,7 +3,8 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong.areas.models import Park
+from fugong.accounts.models import User
+from fugong.areas.models import Area, Park
 from fugong.core import bounds
 from fugong.dispatch.models import Status
 from fugong.enterprises.forms import BootstrapMixin
@@ -102,3 +103,63 @@ class AddEnterpriseForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["enterprise"]).queryset = enterprises
         self.style_fields()
+
+
+class OfficialChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name() or obj.username
+        return f"{name}（{obj.area.display_name}）" if obj.area_id else name
+
+
+class LeaderChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class WorkGroupForm(BootstrapMixin, forms.Form):
+    """Forms or changes a work group. The service checks the rules (areas, period, leader) and names the field."""
+
+    name = forms.CharField(label=_("Name"), max_length=60, validators=bounds.text_validators(60, name=True))
+    leagues = forms.ModelMultipleChoiceField(
+        label=_("Leagues"),
+        queryset=Area.objects.filter(level=Area.Level.LEAGUE).order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cities = forms.ModelMultipleChoiceField(
+        label=_("Separately listed cities"),
+        queryset=Area.objects.filter(separately_listed=True).order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(label=_("From"), required=False, widget=date_widget())
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=date_widget())
+    officials = OfficialChoice(
+        label=_("Officials who join"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Officials keep their own role and area; joining lets them plan and record the group's visits."),
+    )
+    leader = LeaderChoice(
+        label=_("Leader"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No leader yet"),
+        help_text=_("A member of the group or one of the officials who join it."),
+    )
+
+    def __init__(self, *args, officials, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["officials"]).queryset = officials
+        self.fields["officials"].widget.attrs["size"] = 8
+        cast(forms.ModelChoiceField, self.fields["leader"]).queryset = leaders
+        self.style_fields()
+
+    def clean(self):
+        data = super().clean() or {}
+        if not data.get("leagues") and not data.get("cities") and "leagues" not in self.errors:
+            self.add_error("leagues", _("Assign at least one league or separately listed city."))
+        first, last = data.get("starts_on"), data.get("ends_on")
+        if first and last and last < first:
+            self.add_error("ends_on", _("The period ends before it starts."))
+        return data

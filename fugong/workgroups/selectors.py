@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 
 from fugong import access
-from fugong.accounts.models import User, WorkGroup
+from fugong.accounts.models import OFFICIAL_ROLES, Role, User, WorkGroup
 from fugong.areas.models import Area, Park
 from fugong.dispatch.models import DailyReport, Status, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise
@@ -565,3 +565,18 @@ def weekly_report(*, user: User, group: WorkGroup, monday: date):
         next_parks = following.exclude(park__isnull=True).values("park_id").distinct().count()
         sections.append(Section("next", "下周计划", f"计划走访园区{next_parks}个、企业{planned_next}户。"))
     return Brief(title, sunday, group.name, sections)
+
+
+def official_choices() -> QuerySet[User]:
+    """The officials who may join a work group: every active official, by area."""
+    return (
+        User.objects.filter(role__in=OFFICIAL_ROLES, is_active=True)
+        .select_related("area")
+        .order_by("area_id", "username")
+    )
+
+
+def leader_choices(group: WorkGroup | None) -> QuerySet[User]:
+    """Who may be offered as leader: the group's own members and the officials (the service checks they joined)."""
+    members = Q(role=Role.WORKGROUP, work_group=group, is_active=True) if group is not None else Q(pk__in=[])
+    return User.objects.filter(members | Q(role__in=OFFICIAL_ROLES, is_active=True)).order_by("role", "username")

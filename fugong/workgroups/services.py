@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong import access
-from fugong.accounts.models import User, WorkGroup
-from fugong.areas.models import Park
+from fugong.accounts.models import Role, User, WorkGroup
+from fugong.areas.models import Area, Park
 from fugong.core import bounds
 from fugong.dispatch.models import Status
 from fugong.enterprises.models import Enterprise
@@ -33,6 +33,7 @@ KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 PHOTOS_MAX = 6
 IMAGE_KINDS = ("png", "jpeg", "gif", "webp")
 PROBLEMS_MAX = 5
+GROUP_NAME_MAX = 60
 
 
 def photo_max_bytes() -> int:
@@ -332,3 +333,79 @@ def plan_add_enterprise(*, actor: User | None, plan: VisitPlan, enterprise: Ente
 def plan_remove_item(*, actor: User | None, plan: VisitPlan, item_id: int) -> int:
     _check_day(actor, plan, plan.starts_on)
     return PlanItem.objects.filter(plan=plan, pk=item_id).delete()[0]
+
+
+# --- Groups --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupData:
+    name: str
+    leagues: list[Area]
+    cities: list[Area]
+    officials: list[User]
+    leader: User | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+def group_members(group: WorkGroup):
+    """The group's own members: active users of the work-group role bound to it."""
+    return User.objects.filter(role=Role.WORKGROUP, work_group=group, is_active=True)
+
+
+def _check_group(actor: User | None, group: WorkGroup | None, data: GroupData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if actor is not None and not access.can_manage_work_groups(actor):
+        errors["__all__"] = [_("Only the region's officials form and change work groups.")]
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = [_("Name the work group.")]
+    elif refused := bounds.text_problem(name, max_length=GROUP_NAME_MAX, name=True):
+        errors["name"] = [refused]
+    elif WorkGroup.objects.filter(name=name).exclude(pk=group.pk if group else None).exists():
+        errors["name"] = [_("Another work group has this name.")]
+    if any(a.level != Area.Level.LEAGUE for a in data.leagues):
+        errors["leagues"] = [_("Choose leagues.")]
+    elif any(not a.separately_listed for a in data.cities):
+        errors["cities"] = [_("Choose separately listed cities.")]
+    elif not data.leagues and not data.cities:
+        errors["leagues"] = [_("Assign at least one league or separately listed city.")]
+    if any(not (u.is_active and u.is_official) for u in data.officials):
+        errors["officials"] = [_("Only active officials join a work group.")]
+    for field_name, day in (("starts_on", data.starts_on), ("ends_on", data.ends_on)):
+        if day is not None and not bounds.in_window(day, future=True):
+            errors[field_name] = [_("Give a date within the next ten years.")]
+    first, last = data.starts_on, data.ends_on
+    if "starts_on" not in errors and "ends_on" not in errors and first and last and last < first:
+        errors["ends_on"] = [_("The period ends before it starts.")]
+    leader = data.leader
+    if leader is not None:
+        member = group is not None and group_members(group).filter(pk=leader.pk).exists()
+        if not (member or (leader.is_active and leader in data.officials)):
+            errors["leader"] = [_("The leader is a member of the group or one of the officials who join it.")]
+    return errors
+
+
+@transaction.atomic
+def work_group_save(*, actor: User | None, group: WorkGroup | None = None, data: GroupData) -> WorkGroup:
+    """Forms a work group (group None) or changes one: its name, areas, leader, period and the officials who join."""
+    errors = _check_group(actor, group, data)
+    if errors:
+        raise ValidationError(errors)
+    if group is None:
+        group = WorkGroup()
+    group.name = data.name.strip()
+    group.leader = data.leader
+    group.starts_on = data.starts_on
+    group.ends_on = data.ends_on
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError:
+        # Saved under the same name by someone else at the same moment.
+        raise ValidationError({"name": [_("Another work group has this name.")]}) from None
+    group.leagues.set(data.leagues)
+    group.cities.set(data.cities)
+    group.officials.set(data.officials)
+    return group

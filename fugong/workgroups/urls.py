@@ -5,7 +5,9 @@ from fugong.workgroups import views
 app_name = "workgroups"
 urlpatterns = [
     path("", views.coverage, name="coverage"),
+    path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
+    path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:pk>/weekly.docx", views.weekly_report, name="weekly_report"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan_create"),

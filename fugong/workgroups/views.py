@@ -23,7 +23,7 @@ from fugong.core.excel import write_xlsx, xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
 from fugong.workgroups import excel, selectors, services
-from fugong.workgroups.forms import AddEnterpriseForm, AddParkForm, PlanForm, VisitForm
+from fugong.workgroups.forms import AddEnterpriseForm, AddParkForm, PlanForm, VisitForm, WorkGroupForm
 from fugong.workgroups.models import Source
 
 PAGE_SIZE = 50
@@ -72,6 +72,7 @@ def coverage(request):
             "differences": data.differences[:100],
             "map_rows": map_rows,
             "can_plan": access.plannable_groups(request.user).exists(),
+            "can_manage": access.can_manage_work_groups(request.user),
         },
     )
 
@@ -85,8 +86,66 @@ def group_detail(request, pk):
     return render(
         request,
         "workgroups/group.html",
-        {"group": group, "members": members, "officials": group.officials.all(), "plans": plans},
+        {
+            "group": group,
+            "members": members,
+            "officials": group.officials.all(),
+            "plans": plans,
+            "can_manage": access.can_manage_work_groups(request.user),
+        },
     )
+
+
+def _group_form(request, group):
+    """The form of a new group (group None) or of a group to change; the region's officials only."""
+    initial = {}
+    if group is not None:
+        initial = {
+            "name": group.name,
+            "leagues": group.leagues.all(),
+            "cities": group.cities.all(),
+            "officials": group.officials.all(),
+            "leader": group.leader_id,
+            "starts_on": group.starts_on,
+            "ends_on": group.ends_on,
+        }
+    form = WorkGroupForm(
+        request.POST or None,
+        initial=initial,
+        officials=selectors.official_choices(),
+        leaders=selectors.leader_choices(group),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = services.GroupData(
+            name=d["name"],
+            leagues=list(d["leagues"]),
+            cities=list(d["cities"]),
+            officials=list(d["officials"]),
+            leader=d["leader"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+        )
+        try:
+            saved = services.work_group_save(actor=request.user, group=group, data=data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Work group saved."))
+            return redirect("workgroups:group", pk=saved.pk)
+    return render(request, "workgroups/group_form.html", {"form": form, "group": group})
+
+
+@login_required
+def group_create(request):
+    if not access.can_manage_work_groups(request.user):
+        raise Http404
+    return _group_form(request, None)
+
+
+@login_required
+def group_edit(request, pk):
+    return _group_form(request, access.managed_work_group(request.user, pk))
 
 
 @login_required

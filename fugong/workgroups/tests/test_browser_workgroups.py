@@ -91,3 +91,32 @@ def test_the_coverage_page(watched, transactional_db, live_server, users, baotou
     expect(page.locator("body")).to_contain_text(baotou_enterprise.name)
     screenshot(page, "workgroups-visits", size)
     watch.assert_clean()
+
+
+def test_the_region_forms_a_group_on_a_phone(watched, transactional_db, live_server, users):
+    """The group form in Chinese on a phone: a bad period is named on its field, then the group is formed."""
+    from fugong.accounts.models import WorkGroup
+
+    watch = watched(size="phone")
+    page = watch.new_page()
+    log_in(page, "alice_region")
+    page.goto("/workgroups/")
+    page.locator("a[href='/workgroups/groups/new/']").click()
+    page.locator("input[name=name]").fill("第九工作组")
+    page.locator("input[name=leagues][value='150600']").check()
+    page.locator("input[name=cities][value='150781']").check()
+    page.locator("input[name=starts_on]").fill("2020-03-31")
+    page.locator("input[name=ends_on]").fill("2020-02-03")
+    page.locator("select[name=officials]").select_option(str(users["league"].pk))
+    page.get_by_test_id("group-form").locator("button[type=submit]").click()
+    expect(page.locator("[data-field=ends_on]")).to_be_visible()
+    screenshot(page, "workgroups-group-form-refused", "phone")
+    assert horizontal_overflow(page) == 0
+    page.locator("input[name=ends_on]").fill("2020-04-30")
+    page.locator("select[name=leader]").select_option(str(users["league"].pk))
+    page.get_by_test_id("group-form").locator("button[type=submit]").click()
+    page.wait_for_url("**/workgroups/groups/*/")
+    group = WorkGroup.objects.get(name="第九工作组")
+    assert group.leader == users["league"] and list(group.officials.all()) == [users["league"]]
+    screenshot(page, "workgroups-group-formed", "phone")
+    watch.assert_clean()
