@@ -237,4 +237,8 @@ LOGINS = [
     ("bank", "bank", "中国工商银行内蒙古分行"),
     ("guarantor", "guarantor", ""),
     ("platform", "platform", ""),
+    # The three administrators of level-3 protection (三员分立), bound to nothing.
+    ("sysadmin", "sysadmin", ""),
+    ("secadmin", "secadmin", ""),
+    ("auditadmin", "auditadmin", ""),
 ]
