@@ -363,7 +363,7 @@ def _check_group(actor: User | None, group: WorkGroup | None, data: GroupData) -
         errors["name"] = [_("Name the work group.")]
     elif refused := bounds.text_problem(name, max_length=GROUP_NAME_MAX, name=True):
         errors["name"] = [refused]
-    elif WorkGroup.objects.filter(name=name).exclude(pk=group.pk if group else None).exists():
+    elif WorkGroup.objects.filter(name=name).exclude(pk=group.pk if group and group.pk else 0).exists():
         errors["name"] = [_("Another work group has this name.")]
     if any(a.level != Area.Level.LEAGUE for a in data.leagues):
         errors["leagues"] = [_("Choose leagues.")]
