@@ -201,38 +201,6 @@ MATRIX: dict[str, Case] = {
 }
 
 
-def _figures(path):
-    """A figures URL in scope (the user's own area) and out of it (filtered to Ordos, 150600)."""
-    return lambda c, i: path if i else path + ("&" if "?" in path else "?") + "league=150600"
-
-
-MATRIX.update(
-    {
-        "analytics:dashboard": Case(_figures("/analytics/"), AREA_READERS),
-        "analytics:export": Case(_figures("/analytics/export/industry.xlsx"), AREA_READERS),
-        "analytics:drill": Case(_figures("/analytics/drill/?measure=production_resumed"), AREA_READERS),
-        "analytics:projects": Case(_figures("/analytics/projects/?measure=projects_started"), AREA_READERS),
-        "analytics:brief": Case(_figures("/analytics/brief/"), AREA_READERS),
-        "api:get_figures": Case(_figures("/api/v1/figures"), AREA_READERS),
-        "api:get_brief": Case(_figures("/api/v1/brief"), AREA_READERS),
-    }
-)
-
-# ---- daily ----
-MATRIX.update(
-    {
-        # "Remind" on the missing list: officials whose scope holds the enterprise; work groups only read.
-        "dispatch:remind": Case(
-            lambda c, i: "/dispatch/completeness/remind/",
-            OFFICIALS,
-            method="post",
-            ok=302,
-            body=lambda c, i: {"credit_code": _enterprise(c, i).credit_code, "date": c["day"], "period_type": "daily"},
-        ),
-    }
-)
-
-
 def _problem(ctx, inside):
     return ctx["problem_in"] if inside else ctx["problem_out"]
 
