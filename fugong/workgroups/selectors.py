@@ -12,6 +12,7 @@ from django.utils import translation
 from fugong import access
 from fugong.accounts.models import OFFICIAL_ROLES, Role, User, WorkGroup
 from fugong.areas.models import Area, Park
+from fugong.core import bounds
 from fugong.dispatch.models import DailyReport, Status, WeeklyReport, week_start
 from fugong.enterprises.models import Enterprise
 from fugong.problems.models import Problem
@@ -52,8 +53,8 @@ class VisitFilters:
 def visit_list(*, user: User, filters: VisitFilters | None = None) -> QuerySet[Visit]:
     f = filters or VisitFilters()
     qs = access.visible_visits(user).select_related("group", "enterprise", "park", "league", "county")
-    if f.group.isdigit():
-        qs = qs.filter(group_id=int(f.group))
+    if group_id := bounds.id_param(f.group, "group"):
+        qs = qs.filter(group_id=group_id)
     if f.league:
         qs = qs.filter(Q(league_id=f.league) | Q(county_id=f.league))
     if f.enterprise:
