@@ -30,9 +30,10 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     OverflowError on `pk IN (99999999999999999999)`): the field's own "not a valid value" error instead of a 500."""
 
     def _check_values(self, value):
+        model = self.queryset.model  # type: ignore[union-attr]  # set by every form that uses the field
         for pk in value if isinstance(value, list | tuple) else []:
-            if not _is_bounded_id(self.queryset.model, self.to_field_name, pk):
+            if not _is_bounded_id(model, self.to_field_name, pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, missing from the stubs
