@@ -81,7 +81,7 @@ def _loans(ctx, rng, banks, bank_users, institutions) -> int:
         due = FIRST_DUE + timedelta(days=rng.randint(0, span))
         declared = max(FIRST_DAY, due - timedelta(days=rng.randint(5, 30)))
         requested = rng.choices(["renewal", "extension", "bridge"], [5, 3, 2])[0]
-        loan = services.loan_declare(
+        loan, _created = services.loan_declare(
             actor=None,
             enterprise=ctx.enterprises[row.credit_code],
             bank=bank,

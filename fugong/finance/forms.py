@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import Bank
+from fugong.core import forms as core_forms
 from fugong.enterprises.forms import ForEnterpriseForm
 from fugong.finance.models import Target, Urgency
 
@@ -31,7 +32,7 @@ class BatchForm(forms.Form):
         label=_("Bank"), queryset=Bank.objects.all(), required=False, widget=forms.Select(SELECT)
     )
     name = forms.CharField(label=_("Batch name"), max_length=100, required=False, widget=forms.TextInput(TEXT))
-    needs: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    needs: forms.ModelMultipleChoiceField = core_forms.ModelMultipleChoiceField(
         label=_("Financing needs"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 

@@ -99,7 +99,7 @@ def list_loans(request, filters: Query[LoanFilterIn]):
     return selectors.loan_list(user=request.auth, filters=selectors.LoanFilters(**filters.dict()))
 
 
-@loans.post("", response={201: LoanDetailOut, 400: Error, 404: Error})
+@loans.post("", response={200: LoanDetailOut, 201: LoanDetailOut, 400: Error, 404: Error})
 def declare_loan(request, payload: LoanIn):
     user = request.auth
     if not access.can_declare_loans(user):
@@ -119,7 +119,7 @@ def declare_loan(request, payload: LoanIn):
             raise ValidationError(
                 {"guarantor": [_("Unknown guarantee institution “%(name)s”.") % {"name": payload.guarantor}]}
             )
-    loan = services.loan_declare(
+    loan, created = services.loan_declare(
         actor=user,
         enterprise=enterprise,
         bank=bank,
@@ -130,7 +130,8 @@ def declare_loan(request, payload: LoanIn):
         purpose=payload.purpose,
         guarantor=guarantor,
     )
-    return 201, access.access_loan(user, loan.pk)
+    # The same declaration sent again answers the stored loan, unchanged.
+    return 201 if created else 200, access.access_loan(user, loan.pk)
 
 
 class WatchRowOut(EnterpriseCaseOut):
@@ -347,7 +348,7 @@ def list_fund_loans(request, fund_id: Id):
     return selectors.fund_loan_list(user=request.auth, fund=fund)
 
 
-@funds.post("/{int:fund_id}/loans", response={201: FundLoanOut, 400: Error, 404: Error})
+@funds.post("/{int:fund_id}/loans", response={200: FundLoanOut, 201: FundLoanOut, 400: Error, 404: Error})
 def grant_fund_loan(request, fund_id: Id, payload: FundLoanIn):
     user = request.auth
     fund = access.access_guarantee_fund(user, fund_id)
@@ -359,7 +360,7 @@ def grant_fund_loan(request, fund_id: Id, payload: FundLoanIn):
     bank = Bank.objects.filter(name=payload.bank.strip()).first()
     if bank is None:
         raise ValidationError({"bank": [_("Unknown bank “%(name)s”.") % {"name": payload.bank}]})
-    loan = services.fund_loan_grant(
+    loan, created = services.fund_loan_grant(
         actor=user,
         fund=fund,
         enterprise=enterprise,
@@ -369,4 +370,4 @@ def grant_fund_loan(request, fund_id: Id, payload: FundLoanIn):
         term_months=payload.term_months,
         granted_on=payload.granted_on,
     )
-    return 201, selectors.fund_loan_list(user=user, fund=fund).get(pk=loan.pk)
+    return 201 if created else 200, selectors.fund_loan_list(user=user, fund=fund).get(pk=loan.pk)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import Bank
+from fugong.core import forms as core_forms
 from fugong.enterprises.forms import ForEnterpriseForm
 from fugong.relief.models import Arrangement, GuaranteeInstitution, Scale
 
@@ -78,7 +79,7 @@ class FundForm(forms.Form):
     leverage = forms.DecimalField(
         label=_("Leverage (times)"), max_digits=4, decimal_places=1, widget=forms.NumberInput(TEXT)
     )
-    banks = forms.ModelMultipleChoiceField(
+    banks = core_forms.ModelMultipleChoiceField(
         label=_("Partner banks"), queryset=Bank.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     scale = forms.ChoiceField(label=_("Eligible scale"), choices=Scale.choices, widget=forms.Select(SELECT))

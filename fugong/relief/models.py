@@ -106,6 +106,12 @@ class Loan(CaseModel):
                 name="loan_arranged_within_amount",
                 condition=models.Q(arranged_amount__isnull=True) | models.Q(arranged_amount__lte=models.F("amount")),
             ),
+            # One loan, one case: declared again only once the bank has declined it.
+            models.UniqueConstraint(
+                fields=["enterprise", "bank", "granted_on", "due_on"],
+                condition=~models.Q(state="declined"),
+                name="loan_declared_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["league", "due_on"]),
@@ -189,6 +195,8 @@ class FundLoan(AreaCopyModel, TimeStampedModel):
                 name="fund_loan_rate_range", condition=models.Q(rate__gte=0) & models.Q(rate__lte=36)
             ),
             models.CheckConstraint(name="fund_loan_term_positive", condition=models.Q(term_months__gt=0)),
+            # One loan a day from a bank to an enterprise against a fund: a second one is the first sent again.
+            models.UniqueConstraint(fields=["fund", "enterprise", "bank", "granted_on"], name="fund_loan_once_a_day"),
         ]
         indexes = [models.Index(fields=["fund", "granted_on"])]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -123,9 +123,10 @@ def loan_declare(
     purpose: str = "",
     guarantor: GuaranteeInstitution | None = None,
     declared_on: date | None = None,
-) -> Loan:
+) -> tuple[Loan, bool]:
     """An enterprise's loan falling due and the arrangement it asks for; it goes to the bank (and the
-    guarantee institution for a bridge) in state "requested"."""
+    guarantee institution for a bridge) in state "requested". (loan, created): the same declaration sent again
+    changes nothing."""
     today = declared_on or timezone.localdate()
     values = _checked(
         {
@@ -152,21 +153,45 @@ def loan_declare(
         errors["enterprise"] = [_("You cannot declare a loan for this enterprise.")]
     if errors:
         raise ValidationError(errors)
-    loan = Loan.objects.create(
-        enterprise=enterprise,
-        league_id=enterprise.league_id,
-        county_id=enterprise.county_id,
-        bank=bank,
-        amount=values["amount"],
-        granted_on=values["granted_on"],
-        due_on=values["due_on"],
-        purpose=clean(values["purpose"]),
-        requested=requested,
-        guarantor=guarantor,
-        declared_on=today,
-        created_by=actor,
-    )
+    fields = {
+        "amount": values["amount"],
+        "purpose": clean(values["purpose"]),
+        "requested": requested,
+        "guarantor_id": guarantor.pk if guarantor else None,
+    }
+    same_loan = {"enterprise": enterprise, "bank": bank, "granted_on": values["granted_on"], "due_on": values["due_on"]}
+    if (existing := _declared(same_loan)) is not None:
+        return _declared_again(existing, fields), False
+    try:
+        with transaction.atomic():
+            loan = Loan.objects.create(
+                **same_loan,
+                **fields,
+                league_id=enterprise.league_id,
+                county_id=enterprise.county_id,
+                declared_on=today,
+                created_by=actor,
+            )
+    except IntegrityError:
+        # The same loan declared twice at once: the first one stored it.
+        if (existing := _declared(same_loan)) is None:
+            raise
+        return _declared_again(existing, fields), False
     LoanEvent.for_case(loan, actor=actor, action="declare").save()
+    return loan, True
+
+
+def _declared(same_loan: dict) -> Loan | None:
+    return Loan.objects.filter(**same_loan).exclude(state=State.DECLINED).first()
+
+
+def _declared_again(loan: Loan, fields: dict) -> Loan:
+    """The declaration sent again changes nothing; another ask for the same loan is refused: its case goes on."""
+    if any(getattr(loan, name) != value for name, value in fields.items()):
+        raise ValidationError(
+            {"due_on": [_("This loan (bank, loan date and due date) is already declared; follow its case.")]},
+            code="duplicate",
+        )
     return loan
 
 
@@ -334,8 +359,9 @@ def fund_loan_grant(
     rate: Decimal,
     term_months: int,
     granted_on: date | None = None,
-) -> FundLoan:
-    """A loan granted against the fund by one of its partner banks, within the fund's capacity."""
+) -> tuple[FundLoan, bool]:
+    """A loan granted against the fund by one of its partner banks, within the fund's capacity; (loan, created).
+    The same loan sent again changes nothing."""
     values = _checked(
         {
             "amount": lambda: _amount(amount),
@@ -344,7 +370,24 @@ def fund_loan_grant(
             "granted_on": lambda: bounds.check_date(granted_on or timezone.localdate()),
         }
     )
+    # The lock on the fund serializes its loans: the capacity left, and the same loan sent twice at once.
     fund = GuaranteeFund.objects.select_for_update().get(pk=fund.pk)
+    existing = fund.loans.filter(enterprise=enterprise, bank=bank, granted_on=values["granted_on"]).first()
+    if existing is not None:
+        if (existing.amount, existing.rate, existing.term_months) != (
+            values["amount"],
+            values["rate"],
+            values["term_months"],
+        ):
+            raise ValidationError(
+                {
+                    "granted_on": [
+                        _("A loan of this bank to this enterprise is already recorded against the fund on this day.")
+                    ]
+                },
+                code="duplicate",
+            )
+        return existing, False
     errors: dict[str, list[str]] = {}
     if actor is not None and not access.can_grant_fund_loan(actor, fund):
         errors["fund"] = [_("You cannot record loans against this fund.")]
@@ -366,7 +409,7 @@ def fund_loan_grant(
         ]
     if errors:
         raise ValidationError(errors)
-    return FundLoan.objects.create(
+    loan = FundLoan.objects.create(
         fund=fund,
         enterprise=enterprise,
         league_id=enterprise.league_id,
@@ -378,3 +421,4 @@ def fund_loan_grant(
         granted_on=values["granted_on"],
         created_by=actor,
     )
+    return loan, True

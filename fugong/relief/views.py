@@ -80,11 +80,14 @@ def loan_create(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "credit_code"}
         try:
-            loan = services.loan_declare(actor=request.user, enterprise=form.enterprise(), **data)
+            loan, created = services.loan_declare(actor=request.user, enterprise=form.enterprise(), **data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:
-            messages.success(request, _("Loan declared; it has gone to the bank."))
+            if created:
+                messages.success(request, _("Loan declared; it has gone to the bank."))
+            else:
+                messages.info(request, _("This loan was already declared; nothing changed."))
             return redirect("relief:detail", pk=loan.pk)
     return render(request, "relief/loan_form.html", {"form": form})
 
@@ -221,10 +224,15 @@ def fund_loan_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.fund_loan_grant(actor=request.user, fund=fund, enterprise=data.pop("credit_code"), **data)
+            _loan, created = services.fund_loan_grant(
+                actor=request.user, fund=fund, enterprise=data.pop("credit_code"), **data
+            )
         except ValidationError as e:
             add_service_errors(form, e)
         else:
-            messages.success(request, _("Loan recorded against the fund."))
+            if created:
+                messages.success(request, _("Loan recorded against the fund."))
+            else:
+                messages.info(request, _("This loan was already recorded; nothing changed."))
             return redirect("relief:fund", pk=fund.pk)
     return render(request, "relief/fund_loan_form.html", {"form": form, "fund": fund})

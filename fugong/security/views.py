@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,7 @@ from fugong import access
 from fugong.accounts.models import ADMIN_ROLES, Bank, Department, Role, User, WorkGroup
 from fugong.accounts.services import user_create
 from fugong.areas.models import Area
-from fugong.core import excel
+from fugong.core import bounds, excel
 from fugong.enterprises.models import Enterprise
 from fugong.security import services, totp, trail
 from fugong.security.models import Action, AuditEntry, UserSession
@@ -296,11 +296,13 @@ def policy(request):
 # ---- The audit administrator: search and export ------------------------------------------------------------
 
 
-def _day(value: str):
+def _day(value: str, param: str):
     try:
-        return datetime.strptime(value[:10], "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar day, not a moment
+        day = datetime.strptime(value[:10], "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar day, not a moment
     except ValueError:
         return None
+    # Year 1 at midnight in Shanghai is before the first moment a database holds: 400 naming the parameter.
+    return bounds.date_param(day.isoformat(), param)
 
 
 def audit_entries(request):
@@ -313,7 +315,7 @@ def audit_entries(request):
         entries = entries.filter(enterprise_id=found if found is not None else -1)
     if params["action"] in Action.values:
         entries = entries.filter(action=params["action"])
-    start, end = _day(params["start"]), _day(params["end"])
+    start, end = _day(params["start"], "start"), _day(params["end"], "end")
     tz = timezone.get_current_timezone()
     if start:
         entries = entries.filter(at__gte=datetime.combine(start, dtime.min, tzinfo=tz))
@@ -327,7 +329,7 @@ def audit(request):
     _require(access.is_auditadmin, request.user)
     entries, params = audit_entries(request)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    query = urlencode({k: v for k, v in params.items() if v})
     return render(
         request, "security/audit.html", {"page": page, "params": params, "actions": Action.choices, "query": query}
     )

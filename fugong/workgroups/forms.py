@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Park
 from fugong.core import bounds
+from fugong.core import forms as core_forms
 from fugong.dispatch.models import Status
 from fugong.enterprises.forms import BootstrapMixin
 from fugong.enterprises.models import Enterprise
@@ -105,7 +106,7 @@ class AddEnterpriseForm(BootstrapMixin, forms.Form):
         self.style_fields()
 
 
-class OfficialChoice(forms.ModelMultipleChoiceField):
+class OfficialChoice(core_forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         name = obj.get_full_name() or obj.username
         return f"{name}（{obj.area.display_name}）" if obj.area_id else name
@@ -120,13 +121,13 @@ class WorkGroupForm(BootstrapMixin, forms.Form):
     """Forms or changes a work group. The service checks the rules (areas, period, leader) and names the field."""
 
     name = forms.CharField(label=_("Name"), max_length=60, validators=bounds.text_validators(60, name=True))
-    leagues = forms.ModelMultipleChoiceField(
+    leagues = core_forms.ModelMultipleChoiceField(
         label=_("Leagues"),
         queryset=Area.objects.filter(level=Area.Level.LEAGUE).order_by("code"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    cities = forms.ModelMultipleChoiceField(
+    cities = core_forms.ModelMultipleChoiceField(
         label=_("Separately listed cities"),
         queryset=Area.objects.filter(separately_listed=True).order_by("code"),
         required=False,

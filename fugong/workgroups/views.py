@@ -314,6 +314,14 @@ def _visit_data(form, files) -> services.VisitData:
     )
 
 
+def _chosen_group(groups, value):
+    try:
+        pk = bounds.id_param(value, "group")
+    except bounds.BadParameter:
+        return None  # the form names the field
+    return groups.filter(pk=pk).first() if pk else None
+
+
 @login_required
 def visit_create(request):
     """The phone form. The page's script keeps a visit typed offline and posts it here, asking for JSON."""
@@ -323,8 +331,8 @@ def visit_create(request):
     group = groups.first()
     if group is None:
         raise Http404
-    if request.method == "POST" and request.POST.get("group", "").isdigit():
-        group = groups.filter(pk=int(request.POST["group"])).first() or group
+    if request.method == "POST":
+        group = _chosen_group(groups, request.POST.get("group")) or group
     enterprises = selectors.enterprises_for_visit(group=group)
     initial = {"visited_on": timezone.localdate(), "group": group}
     form = VisitForm(request.POST or None, groups=groups, enterprises=enterprises, initial=initial)

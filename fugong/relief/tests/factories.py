@@ -1,5 +1,6 @@
 """Loans, guarantee institutions and funds for tests, built through the services."""
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from fugong.relief import services
 from fugong.relief.models import GuaranteeInstitution
 
 BANK = "中国银行内蒙古分行"  # the bank persona's
+_serial = itertools.count()
 
 
 def bank(name: str = BANK) -> Bank:
@@ -25,12 +27,13 @@ def make_loan(enterprise, *, bank_name: str = BANK, amount="500", due_on=None, d
     declared_on = declared_on or date(2020, 2, 10)
     values = {
         "requested": "renewal",
-        "granted_on": date(2019, 3, 1),
+        # Each loan its own: the same bank, loan date and due date would be the same loan declared again.
+        "granted_on": date(2019, 3, 1) + timedelta(days=next(_serial) % 300),
         "due_on": due_on or declared_on + timedelta(days=20),
         "purpose": "流动资金",
     }
     values.update(fields)
-    return services.loan_declare(
+    loan, _created = services.loan_declare(
         actor=None,
         enterprise=enterprise,
         bank=bank(bank_name),
@@ -38,6 +41,7 @@ def make_loan(enterprise, *, bank_name: str = BANK, amount="500", due_on=None, d
         declared_on=declared_on,
         **values,
     )
+    return loan
 
 
 def make_fund(league: str | None = "150200", *, amount="1000", leverage="5", banks=(BANK,), scale="any"):

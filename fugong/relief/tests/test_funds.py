@@ -19,7 +19,7 @@ def grant(fund, enterprise, *, actor=None, amount="100", bank_name="中国银行
         actor=actor, fund=fund, enterprise=enterprise, bank=bank(bank_name), amount=Decimal(amount),
         rate=Decimal(values.pop("rate", "4.35")), term_months=values.pop("term_months", 12),
         granted_on=values.pop("granted_on", ON),
-    )  # fmt: skip
+    )[0]  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_a_partner_bank_records_a_loan_through_the_api(client, users):
     assert response.status_code == 201, response.content
     again = client.post(
         f"/api/v1/guarantee-funds/{fund.pk}/loans",
-        json.dumps({**body, "amount": "99999"}),
+        json.dumps({**body, "amount": "99999", "granted_on": "2020-02-15"}),
         content_type="application/json",
     )
     assert again.status_code == 400 and "amount" in again.json()["error"]
