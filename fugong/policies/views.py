@@ -24,7 +24,7 @@ from fugong.policies.measure_problems import problems_about
 from fugong.policies.models import BenefitType, Delivery, State
 
 PAGE_SIZE = 50
-LISTS = {"eligible", "not_applied", "received"}
+LISTS = {"eligible", "not_applied", "received", "not_reached"}
 
 
 def _day(request):
@@ -160,7 +160,10 @@ def measure_export(request, pk):
         title=_("Enterprises eligible for a measure"),
         subtitle=f"{measure.policy.number} {measure.article} {measure.title}　{day.isoformat()}",
     )
-    what = {"eligible": "符合条件企业", "not_applied": "符合条件未申报企业", "received": "已享受企业"}[which]
+    what = {
+        "eligible": "符合条件企业", "not_applied": "符合条件未申报企业", "received": "已享受企业",
+        "not_reached": "符合条件未享受企业",
+    }[which]  # fmt: skip
     name = export_name(
         user=request.user, scope=Scope(above_scale=None), what=f"{measure.title}_{what}", day=day, ext="xlsx"
     )

@@ -103,7 +103,9 @@ def test_the_same_list_imported_again_adds_nothing(client, users, baotou_enterpr
     client.post(again, {"action": "commit"})
     assert Benefit.objects.count() == 1
     # A line of the ledger from an award counts as known too: the department's list repeats what was awarded.
-    more = rows + [[baotou_enterprise.name, baotou_enterprise.credit_code, "中小企业稳岗返还", "5", "", "2020-04-01", ""]]
+    more = rows + [
+        [baotou_enterprise.name, baotou_enterprise.credit_code, "中小企业稳岗返还", "5", "", "2020-04-01", ""]
+    ]
     client.post(upload(client, clerk_sheet(more)), {"action": "commit"})
     assert sorted(Benefit.objects.values_list("amount", flat=True)) == [Decimal("5.00"), Decimal("12.50")]
 
@@ -165,3 +167,22 @@ def test_who_may_import(client, users):
         assert client.get("/policies/benefits/import/").status_code == 404
     client.force_login(users[Role.COUNTY])
     assert client.get("/policies/benefits/import/").status_code == 200
+
+
+def test_imported_lines_count_as_reached_and_the_rest_are_eligible_not_reached(
+    client, users, baotou_enterprise, measures
+):
+    from django.utils import timezone
+
+    from fugong.policies import selectors
+
+    wages, _rent = measures  # open to every enterprise
+    other = make_enterprise(county="150203")
+    client.force_login(users[Role.LEAGUE])
+    row = [baotou_enterprise.name, baotou_enterprise.credit_code, "中小企业稳岗返还", "8", "", "2020-03-16", ""]
+    client.post(upload(client, clerk_sheet([row])), {"action": "commit"})
+    found = selectors.matching(user=users[Role.LEAGUE], measure=wages, day=timezone.localdate())
+    assert (found.eligible, found.received, found.not_reached) == (2, 1, 1)
+    assert [(r.key, r.eligible, r.received, r.not_reached) for r in found.by_league] == [("150200", 2, 1, 1)]
+    page = client.get(f"/policies/measures/{wages.pk}/enterprises/?which=not_reached").content.decode()
+    assert other.name in page and baotou_enterprise.name not in page

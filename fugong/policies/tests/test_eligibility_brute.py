@@ -25,7 +25,7 @@ from fugong.enterprises.models import Enterprise, Tag
 from fugong.policies.eligibility import check_rule, eligible, evaluate
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = int(os.environ.get("ELIGIBILITY_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("ELIGIBILITY_EXAMPLES", "30"))
 DAY = date(2020, 2, 20)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INDUSTRIES = ["06", "13", "31", "44"]

@@ -71,4 +71,3 @@ def test_only_an_enterprise_raises_a_measure_problem_and_bad_input_changes_nothi
     assert response.status_code == 200 and not Problem.objects.exists() and not MeasureProblem.objects.exists()
     response = client.post(f"/policies/measures/{measure.pk}/problem/", {"urgency": "soon", "description": "x"})
     assert response.status_code == 200 and not Problem.objects.exists()
-
