@@ -193,7 +193,8 @@ def plan_rows(*, user: User, rows: list[Row], measures: Measures, seen: dict | N
     and the valid lines (None where a row is not saved)."""
     seen = {} if seen is None else seen
     by_code, by_name, visible = _enterprises(user, rows)
-    planned, lines = [], []
+    planned: list[dict] = []
+    lines: list[Line | None] = []
     for row in rows:
         v, errors = row.values, dict(row.errors)
         warnings: list[dict] = []

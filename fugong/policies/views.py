@@ -327,8 +327,11 @@ def stats(request):
 def benefit_list(request):
     """The ledger of what reached whom: an enterprise sees its own, officials their area."""
     qs = selectors.benefit_list(user=request.user, measure=request.GET.get("measure", ""))
-    context = {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "query": filter_query(request.GET)}
-    context["can_import"] = access.can_import_benefits(request.user)
+    context = {
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": filter_query(request.GET),
+        "can_import": access.can_import_benefits(request.user),
+    }
     return render(request, "policies/benefits.html", context)
 
 

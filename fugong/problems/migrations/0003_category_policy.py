@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('problems', '0002_source_visit'),
+        ("problems", "0002_source_visit"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='problem',
-            name='category',
-            field=models.CharField(choices=[('approvals', 'Procedure approvals'), ('labour', 'Labour'), ('financing', 'Financing'), ('backlog', 'Product backlog'), ('transport', 'Transport and logistics'), ('raw_materials', 'Raw-material supply'), ('funding', 'Funding'), ('qualifications', 'Restoring qualifications'), ('inspection', 'Product inspection'), ('epidemic_supplies', 'Epidemic-control supplies'), ('arrears', 'Clearing arrears'), ('supply_chain', 'Industrial-chain coordination'), ('other', 'Other'), ('policy', 'Support policies')], max_length=20, verbose_name='category'),
+            model_name="problem",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("approvals", "Procedure approvals"),
+                    ("labour", "Labour"),
+                    ("financing", "Financing"),
+                    ("backlog", "Product backlog"),
+                    ("transport", "Transport and logistics"),
+                    ("raw_materials", "Raw-material supply"),
+                    ("funding", "Funding"),
+                    ("qualifications", "Restoring qualifications"),
+                    ("inspection", "Product inspection"),
+                    ("epidemic_supplies", "Epidemic-control supplies"),
+                    ("arrears", "Clearing arrears"),
+                    ("supply_chain", "Industrial-chain coordination"),
+                    ("other", "Other"),
+                    ("policy", "Support policies"),
+                ],
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
     ]
