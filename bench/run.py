@@ -28,7 +28,7 @@ sys.path.insert(0, str(BENCH))
 from common import RESULTS, ROOT, failed_row, machine, postgres_available, verdict  # noqa: E402
 
 # In this order: national builds the national data set that figures_bench times and memory reads.
-MODULES = ["dispatch_bench", "excel_bench", "national", "figures_bench", "peak", "memory"]
+MODULES = ["dispatch_bench", "excel_bench", "national", "figures_bench", "peak", "memory", "policies_bench"]
 # Seconds a module may take, by scale; it is stopped (and reported failed) beyond.
 LIMITS = {"quick": 900, "full": 3600}
 REQUIRED = ("name", "value", "unit", "target", "baseline", "note")

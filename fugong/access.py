@@ -1171,6 +1171,21 @@ def visible_benefits(user: User) -> QuerySet[Benefit]:
     return Benefit.objects.none() if scope is None else Benefit.objects.filter(scope)
 
 
+def can_import_benefits(user: User) -> bool:
+    """The lists of what other departments delivered are imported by the officials who keep the registry."""
+    return can_edit_registry(user)
+
+
+def can_raise_measure_problems(user: User) -> bool:
+    """An enterprise that thinks a measure's answer wrong raises it as a problem of its own enterprise."""
+    return user.is_authenticated and user.is_active and user.role == Role.ENTERPRISE and user.enterprise_id is not None
+
+
+def measure_problems(user: User, measure: Measure) -> QuerySet[Problem]:
+    """The problems raised about a measure that the user may see: an enterprise its own, officials their area."""
+    return visible_problems(user).filter(measure_link__measure=measure)
+
+
 # ---- security ----
 # The three administrators (三员分立), each with its own pages and nothing of the others' or of the business:
 # area_scope answers None for them, so no enterprise, report, case or figure opens to them.

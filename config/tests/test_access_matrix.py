@@ -887,6 +887,28 @@ MATRIX.update(
 )
 
 
+def _benefit_batch(ctx, inside):
+    """A benefits import batch of the caller's own (inside), or of another official (outside)."""
+    from fugong.core.models import ImportBatch
+
+    user = ctx["users"][ctx["role"]] if inside else ctx["tokens"]["other"].user
+    return ImportBatch.objects.create(kind="policies.benefits", user=user, filename="b.xlsx")
+
+
+MATRIX.update(
+    {
+        "policies:benefits_import": Case(lambda c, i: "/policies/benefits/import/", OFFICIALS, scoped=False),
+        # Batches are private to their uploader: someone else's is 404 even to the region.
+        "policies:benefits_import_preview": Case(
+            lambda c, i: f"/policies/benefits/import/{_benefit_batch(c, i).pk}/", OFFICIALS, out_allowed=frozenset()
+        ),
+        "policies:measure_problem": Case(
+            lambda c, i: f"/policies/measures/{c['measure'].pk}/problem/", ENTERPRISE_ONLY, scoped=False
+        ),
+    }
+)
+
+
 # ---- security ----
 # The three administrators each open their own pages and nothing of the others'; everyone lists and ends their own
 # signed-in sessions, never someone else's.

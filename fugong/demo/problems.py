@@ -47,6 +47,7 @@ DESCRIPTIONS = {
     "arrears": ["政府项目工程款拖欠{n}万元", "大型企业拖欠货款，申请清欠", "应收账款回款困难"],
     "supply_chain": ["上游配套企业未复工影响生产", "下游整车厂停产，配套零部件无法交付", "产业链配套协同复工需协调"],
     "other": ["用电用气价格优惠政策咨询", "申请减免厂房租金", "复工疫情防控方案指导"],
+    "policy": ["系统显示我企业不符合稳岗返还条件，实际已复产", "社保费减免未到账", "专精特新认定信息未更新"],
 }
 RESOLUTIONS = {
     "approvals": "开通绿色通道，已办结相关手续", "labour": "协调人社部门组织专车接返员工，缺口已补齐",
@@ -56,6 +57,7 @@ RESOLUTIONS = {
     "inspection": "协调检测机构优先检测，已出具报告",
     "epidemic_supplies": "调配防疫物资已送达企业", "arrears": "已督促付款单位支付欠款",
     "supply_chain": "组织上下游企业对接，配套企业已复工", "other": "已答复企业并落实相关政策",
+    "policy": "已核实企业信息，政策已兑现",
 }  # fmt: skip
 # The final state each problem is drawn towards, and how often.
 OUTCOMES = [

@@ -177,11 +177,11 @@ class EligibleIn(Schema):
 @paginate(Pagination)
 def list_eligible(request, measure_id: Id, filters: Query[EligibleIn]):
     """The enterprises in the caller's area eligible for the measure today (`which=not_applied`: those who have
-    not applied nor received it; `which=received`)."""
+    not applied nor received it; `which=received`; `which=not_reached`: eligible and no benefit of it yet)."""
     measure = access.access_measure(request.auth, measure_id)
     if not access.can_match(request.auth):
         raise Http404
-    which = filters.which if filters.which in ("eligible", "not_applied", "received") else "eligible"
+    which = filters.which if filters.which in ("eligible", "not_applied", "received", "not_reached") else "eligible"
     return selectors.eligible_list(user=request.auth, measure=measure, day=timezone.localdate(), which=which)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -298,7 +299,8 @@ def facts_of(enterprise: Enterprise, day: date, *, status: str | None | bool = F
         "tags": {t.code for t in enterprise.tags.all()},
         "league": enterprise.league_id,
         "employees": enterprise.employees,
-        "registered": enterprise.created_at.date() if enterprise.created_at else None,
+        # The day in the project's zone, as the database filter reads created_at__date: not the UTC day.
+        "registered": timezone.localdate(enterprise.created_at) if enterprise.created_at else None,
         "resumption": status,
     }
 

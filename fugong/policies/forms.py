@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fugong.problems.models import Urgency
+
 TEXT = {"class": "form-control"}
 
 
@@ -31,3 +33,12 @@ class MoveForm(forms.Form):
     amount = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     reason = forms.CharField(required=False, max_length=300)
     comment = forms.CharField(required=False, max_length=2000)
+
+
+class MeasureProblemForm(forms.Form):
+    """A measure's answer raised as a problem: the category is "policy" and the measure is known already."""
+
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 7}))

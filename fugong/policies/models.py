@@ -209,8 +209,14 @@ class Benefit(AreaCopyModel):
     measure = models.ForeignKey(Measure, models.PROTECT, related_name="benefits", verbose_name=_("measure"))
     application = models.OneToOneField(Application, models.PROTECT, null=True, blank=True, related_name="benefit")
     amount = models.DecimalField(_("amount (10k yuan)"), max_digits=12, decimal_places=2)
+    # What was given when it is not money (three months' rent, the March contributions): amount 0 then.
+    relief = models.CharField(_("relief"), max_length=200, blank=True)
     on = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # How it reached the enterprise, as an imported list says; blank where the source says it (an award, 免申即享).
+    delivery = models.CharField(
+        pgettext_lazy("measure", "delivery"), max_length=12, choices=Delivery.choices, blank=True
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
 
     class Meta:
@@ -218,7 +224,44 @@ class Benefit(AreaCopyModel):
         verbose_name = _("benefit")
         verbose_name_plural = _("benefits")
         indexes = [models.Index(fields=["measure", "on"]), models.Index(fields=["league", "on"])]
-        constraints = [models.CheckConstraint(name="benefit_amount_not_negative", condition=models.Q(amount__gte=0))]
+        constraints = [
+            models.CheckConstraint(name="benefit_amount_not_negative", condition=models.Q(amount__gte=0)),
+            # An imported line once: the same sheet imported again adds nothing.
+            models.UniqueConstraint(
+                fields=["enterprise", "measure", "on", "amount", "relief"],
+                condition=models.Q(source="import"),
+                name="benefit_imported_once",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.measure_id} {self.amount}"
+
+    def get_how_display(self) -> str:
+        """By application or automatically: as the imported list said, else as the source says."""
+        if self.delivery:
+            return str(self.get_delivery_display())
+        if self.source == self.Source.APPLICATION:
+            return str(Delivery.APPLICATION.label)
+        return str(Delivery.AUTOMATIC.label) if self.source == self.Source.AUTOMATIC else ""
+
+
+class MeasureProblem(models.Model):
+    """A problem an enterprise raised about a measure (it thinks the eligibility answer wrong). The link lives
+    here, above the ledger: the problem ledger knows nothing of policies."""
+
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="problem_links", verbose_name=_("measure"))
+    problem = models.OneToOneField(
+        "problems.Problem", models.CASCADE, related_name="measure_link", verbose_name=_("problem")
+    )
+    # The verdict the enterprise disputed, as it was shown: eligible, not eligible or unknown.
+    verdict = models.CharField(_("verdict shown"), max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("problem about a measure")
+        verbose_name_plural = _("problems about measures")
+
+    def __str__(self):
+        return f"{self.measure_id} #{self.problem_id}"

@@ -91,6 +91,11 @@ class LeagueCount:
     received: int = 0
     not_applied: int = 0
 
+    @property
+    def not_reached(self) -> int:
+        """Eligible and not reached: no benefit of the measure yet, applied or not."""
+        return self.eligible - self.received
+
 
 @dataclass
 class Matching:
@@ -100,21 +105,27 @@ class Matching:
     applied: int
     not_applied: int
     by_league: list[LeagueCount] = field(default_factory=list)
+    not_reached: int = 0  # eligible without a benefit of the measure yet
 
 
 def matching(*, user: User, measure: Measure, day: date) -> Matching:
-    """For a measure: the eligible now (by league), those who received it, those eligible who have not applied."""
+    """For a measure: the eligible now (by league), those who received it, those eligible who have not applied.
+    One pass over the eligible (conditional counts by league), so the rule is evaluated once per enterprise."""
     found = eligible_enterprises(user=user, measure=measure, day=day)
     applied_ids = Application.objects.filter(measure=measure).values("enterprise_id")
     received_ids = Benefit.objects.filter(measure=measure).values("enterprise_id")
     leagues: dict[str, LeagueCount] = {}
-    for league, n in found.order_by().values_list("league_id").annotate(n=Count("pk")):
-        leagues.setdefault(league, LeagueCount(league, league)).eligible = n
-    for league, n in found.filter(pk__in=received_ids).order_by().values_list("league_id").annotate(n=Count("pk")):
-        leagues.setdefault(league, LeagueCount(league, league)).received = n
-    not_applied = found.exclude(pk__in=applied_ids).exclude(pk__in=received_ids)
-    for league, n in not_applied.order_by().values_list("league_id").annotate(n=Count("pk")):
-        leagues.setdefault(league, LeagueCount(league, league)).not_applied = n
+    counts = (
+        found.order_by()
+        .values_list("league_id")
+        .annotate(
+            n=Count("pk"),
+            got=Count("pk", filter=Q(pk__in=received_ids)),
+            waiting=Count("pk", filter=~Q(pk__in=applied_ids) & ~Q(pk__in=received_ids)),
+        )
+    )
+    for league, n, got, waiting in counts:
+        leagues[league] = LeagueCount(league, league, eligible=n, received=got, not_applied=waiting)
     league_names(leagues.values())
     rows = sorted(leagues.values(), key=lambda r: r.key)
     received = access.visible_benefits(user).filter(measure=measure).values("enterprise_id").distinct().count()
@@ -125,6 +136,7 @@ def matching(*, user: User, measure: Measure, day: date) -> Matching:
         applied=access.visible_applications(user).filter(measure=measure).count(),
         not_applied=sum(r.not_applied for r in rows),
         by_league=rows,
+        not_reached=sum(r.not_reached for r in rows),
     )
 
 
@@ -134,6 +146,8 @@ def eligible_list(*, user: User, measure: Measure, day: date, which: str = "elig
         qs = qs.exclude(pk__in=Application.objects.filter(measure=measure).values("enterprise_id")).exclude(
             pk__in=Benefit.objects.filter(measure=measure).values("enterprise_id")
         )
+    elif which == "not_reached":
+        qs = qs.exclude(pk__in=Benefit.objects.filter(measure=measure).values("enterprise_id"))
     elif which == "received":
         qs = access.visible_enterprises(user).filter(
             pk__in=Benefit.objects.filter(measure=measure).values("enterprise_id")

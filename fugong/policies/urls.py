@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fugong.policies import views
+from fugong.policies import views, views_ledger
 
 app_name = "policies"
 urlpatterns = [
@@ -23,4 +23,7 @@ urlpatterns = [
     path("applications/files/<int:pk>/", views.application_file, name="application_file"),
     path("benefits/", views.benefit_list, name="benefits"),
     path("benefits/export.xlsx", views.benefit_export, name="benefits_export"),
+    path("benefits/import/", views_ledger.benefit_import_upload, name="benefits_import"),
+    path("benefits/import/<uuid:batch_id>/", views_ledger.benefit_import_preview, name="benefits_import_preview"),
+    path("measures/<int:pk>/problem/", views_ledger.measure_problem, name="measure_problem"),
 ]

@@ -20,10 +20,11 @@ from fugong.enterprises.views import filter_query
 from fugong.notices import selectors as notices
 from fugong.policies import eligibility, excel, selectors, services
 from fugong.policies.forms import ApplicationForm, AttachmentForm, MoveForm, PolicyAttachmentForm
+from fugong.policies.measure_problems import problems_about
 from fugong.policies.models import BenefitType, Delivery, State
 
 PAGE_SIZE = 50
-LISTS = {"eligible", "not_applied", "received"}
+LISTS = {"eligible", "not_applied", "received", "not_reached"}
 
 
 def _day(request):
@@ -113,7 +114,9 @@ def measure_detail(request, pk):
         "programmes": measure.programmes.all(),
         "today": day,
     }
+    context["measure_problems"] = problems_about(user=request.user, measure=measure)[:20]
     if enterprise is not None:
+        context["can_raise_problem"] = access.can_raise_measure_problems(request.user)
         context["verdict"] = eligibility.evaluate(measure.rule, enterprise, day)
         context["my_applications"] = access.visible_applications(request.user).filter(measure=measure)
         context["can_apply"] = measure.delivery == Delivery.APPLICATION
@@ -157,7 +160,10 @@ def measure_export(request, pk):
         title=_("Enterprises eligible for a measure"),
         subtitle=f"{measure.policy.number} {measure.article} {measure.title}　{day.isoformat()}",
     )
-    what = {"eligible": "符合条件企业", "not_applied": "符合条件未申报企业", "received": "已享受企业"}[which]
+    what = {
+        "eligible": "符合条件企业", "not_applied": "符合条件未申报企业", "received": "已享受企业",
+        "not_reached": "符合条件未享受企业",
+    }[which]  # fmt: skip
     name = export_name(
         user=request.user, scope=Scope(above_scale=None), what=f"{measure.title}_{what}", day=day, ext="xlsx"
     )
@@ -321,7 +327,11 @@ def stats(request):
 def benefit_list(request):
     """The ledger of what reached whom: an enterprise sees its own, officials their area."""
     qs = selectors.benefit_list(user=request.user, measure=request.GET.get("measure", ""))
-    context = {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "query": filter_query(request.GET)}
+    context = {
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": filter_query(request.GET),
+        "can_import": access.can_import_benefits(request.user),
+    }
     return render(request, "policies/benefits.html", context)
 
 

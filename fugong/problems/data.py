@@ -37,6 +37,7 @@ ROUTES = {
     "arrears": ("工信厅中小企业局", 15, 10),
     "supply_chain": ("工信厅运行监测协调局", 10, 5),
     "other": ("工信厅运行监测协调局", 10, 5),
+    "policy": ("工信厅中小企业局", 10, 5),
 }
 
 # Working days after resolution before the ledger confirms on the enterprise's behalf.
@@ -53,4 +54,5 @@ CATEGORY_ZH = {
     "approvals": "手续审批", "labour": "用工", "financing": "融资", "backlog": "产品积压", "transport": "运输物流",
     "raw_materials": "原材料供应", "funding": "资金", "qualifications": "资质恢复", "inspection": "产品送检",
     "epidemic_supplies": "防疫物资", "arrears": "清欠", "supply_chain": "产业链协同", "other": "其他",
+    "policy": "政策落实",
 }  # fmt: skip

@@ -19,6 +19,7 @@ class Category(models.TextChoices):
     ARREARS = "arrears", _("Clearing arrears")
     SUPPLY_CHAIN = "supply_chain", _("Industrial-chain coordination")
     OTHER = "other", _("Other")
+    POLICY = "policy", _("Support policies")
 
 
 class Urgency(models.TextChoices):
