@@ -5,6 +5,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area
+from fugong.core.crypto import normalise_phone
+from fugong.core.fields import phone_filter
 from fugong.core.text import clean
 from fugong.enterprises.credit_code import normalise
 from fugong.enterprises.filters import RegistryFilters, query_text, read_filters
@@ -22,7 +24,8 @@ class EnterpriseFilters(RegistryFilters):
 
 
 def search_q(text: str) -> Q:
-    """Match a name (simplified or traditional), full pinyin, pinyin initials or a credit code."""
+    """Match a name (simplified or traditional), full pinyin, pinyin initials, a credit code, or the contact's phone
+    exactly (through its keyed hash: the column itself is encrypted)."""
     term = clean(text)
     if not term:
         return Q()
@@ -33,6 +36,8 @@ def search_q(text: str) -> Q:
         if len(key) >= 3:
             condition |= Q(name_pinyin__contains=key) | Q(name_initials__contains=key)
         condition |= Q(credit_code__startswith=normalise(term))
+    if 7 <= len(normalise_phone(term)) <= 20 and not any(c.isalpha() for c in term):
+        condition |= phone_filter("contact_phone", term)
     return condition
 
 
