@@ -1,12 +1,15 @@
+import json
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from fugong import access
 from fugong.accounts.models import User
 from fugong.areas.models import Area
 from fugong.core.crypto import normalise_phone
-from fugong.core.fields import phone_filter
+from fugong.core.fields import PhoneIndexField, phone_filter
 from fugong.core.text import clean
 from fugong.enterprises.credit_code import normalise
 from fugong.enterprises.filters import RegistryFilters, query_text, read_filters
@@ -98,3 +101,93 @@ def registry_summary(*, user: User) -> RegistrySummary:
         key_projects=access.visible_key_projects(user).count(),
         by_league=by_league,
     )
+
+
+# What an enterprise may see and export of what the platform holds about it (PIPL art. 45; issue 17 §4): its
+# registry record and every row of every table that names it, whichever app keeps it. Found by walking the models,
+# so that a table added later is included without this code knowing it. Secrets and internal keys are left out.
+HELD_LEFT_OUT = {"password", "secret", "digest", "body_digest", "client_key", "path", "sha256", "key"}
+HELD_ROWS_MAX = 10_000
+
+
+@dataclass
+class HeldTable:
+    label: str
+    name: str
+    count: int
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def _held_value(obj, f) -> str:
+    if f.choices:
+        return str(getattr(obj, f"get_{f.name}_display")())
+    value = getattr(obj, f.attname)
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _held_fields(model) -> list:
+    return [
+        f for f in model._meta.concrete_fields if f.name not in HELD_LEFT_OUT and not isinstance(f, PhoneIndexField)
+    ]
+
+
+def held_record(enterprise: Enterprise) -> list[tuple[str, str]]:
+    """(field, value) of the registry record, contacts opened, tags named."""
+    facts = [(str(f.verbose_name), _held_value(enterprise, f)) for f in _held_fields(Enterprise)]
+    facts.append(
+        (str(Enterprise._meta.get_field("tags").verbose_name), ", ".join(str(t) for t in enterprise.tags.all()))
+    )
+    return facts
+
+
+def held_tables(enterprise: Enterprise, *, with_rows: bool) -> list[HeldTable]:
+    tables = []
+    for model in apps.get_models():
+        if model is Enterprise:
+            continue
+        links = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.many_to_one and f.remote_field.model is Enterprise
+        ]
+        if not links:
+            continue
+        condition = Q()
+        for name in links:
+            condition |= Q(**{name: enterprise.pk})
+        qs = model._default_manager.filter(condition)
+        count = qs.count()
+        if not count:
+            continue
+        fields = _held_fields(model)
+        rows = []
+        if with_rows:
+            rows = [[_held_value(obj, f) for f in fields] for obj in qs.order_by("pk")[:HELD_ROWS_MAX]]
+        tables.append(
+            HeldTable(
+                model._meta.label_lower, str(model._meta.verbose_name_plural), count, [f.name for f in fields], rows
+            )
+        )
+    history = enterprise.history.count()
+    if history:
+        fields = _held_fields(enterprise.history.model)
+        rows = (
+            [[_held_value(h, f) for f in fields] for h in enterprise.history.order_by("history_id")]
+            if with_rows
+            else []
+        )
+        tables.append(
+            HeldTable(
+                "enterprises.historicalenterprise",
+                str(_("changes to the registry record")),
+                history,
+                [f.name for f in fields],
+                rows,
+            )
+        )
+    return sorted(tables, key=lambda t: t.label)
