@@ -1,8 +1,10 @@
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fugong import access
@@ -106,7 +108,11 @@ def registry_summary(*, user: User) -> RegistrySummary:
 # What an enterprise may see and export of what the platform holds about it (PIPL art. 45; issue 17 §4): its
 # registry record and every row of every table that names it, whichever app keeps it. Found by walking the models,
 # so that a table added later is included without this code knowing it. Secrets and internal keys are left out.
-HELD_LEFT_OUT = {"password", "secret", "digest", "body_digest", "client_key", "path", "sha256", "key"}
+# Pinyin keys are derived from the name, for searching: nothing more about the enterprise.
+HELD_LEFT_OUT = {"password", "secret", "digest", "body_digest", "client_key", "path", "sha256", "key"} | {
+    "name_pinyin",
+    "name_initials",
+}
 HELD_ROWS_MAX = 10_000
 
 
@@ -119,12 +125,19 @@ class HeldTable:
     rows: list[list[str]]
 
 
-def _held_value(obj, f) -> str:
+def _held_value(obj, f, *, names: bool = False) -> str:
+    """As exported: ids for links, ISO dates; `names` (the record on the page): linked objects named, dates local."""
     if f.choices:
         return str(getattr(obj, f"get_{f.name}_display")())
+    if names and f.is_relation:
+        return str(getattr(obj, f.name) or "")
     value = getattr(obj, f.attname)
     if value is None:
         return ""
+    if names and isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if names and isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -136,9 +149,9 @@ def _held_fields(model) -> list:
     ]
 
 
-def held_record(enterprise: Enterprise) -> list[tuple[str, str]]:
+def held_record(enterprise: Enterprise, *, names: bool = False) -> list[tuple[str, str]]:
     """(field, value) of the registry record, contacts opened, tags named."""
-    facts = [(str(f.verbose_name), _held_value(enterprise, f)) for f in _held_fields(Enterprise)]
+    facts = [(str(f.verbose_name), _held_value(enterprise, f, names=names)) for f in _held_fields(Enterprise)]
     facts.append(
         (str(Enterprise._meta.get_field("tags").verbose_name), ", ".join(str(t) for t in enterprise.tags.all()))
     )
@@ -148,7 +161,8 @@ def held_record(enterprise: Enterprise) -> list[tuple[str, str]]:
 def held_tables(enterprise: Enterprise, *, with_rows: bool) -> list[HeldTable]:
     tables = []
     for model in apps.get_models():
-        if model is Enterprise:
+        # The record itself, and its tags' change history (counted with the record's changes below).
+        if model is Enterprise or model._meta.label_lower.startswith("enterprises.historicalenterprise_"):
             continue
         links = [
             f.name

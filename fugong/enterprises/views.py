@@ -71,7 +71,7 @@ def enterprise_mine_data(request):
     enterprise = access.access_own_enterprise(request.user)
     context = {
         "enterprise": enterprise,
-        "record": selectors.held_record(enterprise),
+        "record": selectors.held_record(enterprise, names=True),
         "tables": selectors.held_tables(enterprise, with_rows=False),
     }
     return render(request, "enterprises/mine_data.html", context)
