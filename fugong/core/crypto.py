@@ -62,7 +62,7 @@ def default_cipher() -> str:
 
 def parse_keys(text: str) -> list[tuple[str, bytes]]:
     """`id:base64,id:base64`, the first being current. Each key is 32 bytes (base64 of `secrets.token_bytes(32)`)."""
-    keys = []
+    keys: list[tuple[str, bytes]] = []
     for item in (part.strip() for part in text.split(",")):
         if not item:
             continue

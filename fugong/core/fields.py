@@ -123,8 +123,8 @@ def keep_indexes_on_bulk_writes() -> None:
     @wraps(save)
     def indexed_save(self, *args, **kwargs):
         fields = kwargs.get("update_fields")
-        pairs = index_fields(type(self)) if fields is not None else None
-        if pairs:
+        pairs = index_fields(type(self)) if fields is not None else None  # type: ignore[arg-type]
+        if pairs and fields is not None:
             kwargs["update_fields"] = {*fields, *(index for source, index in pairs.items() if source in fields)}
         return save(self, *args, **kwargs)
 

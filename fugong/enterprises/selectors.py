@@ -167,7 +167,7 @@ def held_tables(enterprise: Enterprise, *, with_rows: bool) -> list[HeldTable]:
         links = [
             f.name
             for f in model._meta.concrete_fields
-            if f.is_relation and f.many_to_one and f.remote_field.model is Enterprise
+            if f.is_relation and f.many_to_one and f.related_model is Enterprise
         ]
         if not links:
             continue

@@ -44,8 +44,9 @@ def tables() -> list[Table]:
         if not sealed or model._meta.proxy or not model._meta.managed:
             continue
         meta = model._meta
-        pairs = {meta.get_field(s).column: meta.get_field(i).column for s, i in index_fields(model).items()}
-        found.append(Table(meta.label, meta.db_table, meta.pk.column, [f.column for f in sealed], pairs))
+        by_name = {f.name: f.column for f in meta.concrete_fields}
+        pairs = {by_name[s]: by_name[i] for s, i in index_fields(model).items()}
+        found.append(Table(meta.label, meta.db_table, meta.pk.column, [str(f.column) for f in sealed], pairs))
     return sorted(found, key=lambda t: t.table)
 
 
