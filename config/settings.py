@@ -193,6 +193,16 @@ TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=True)
 
 # The audit trail's hash chain: SM3 (GB/T 32905) where OpenSSL offers it, else SHA-256; each hash names its own.
 AUDIT_HASH = env("AUDIT_HASH", "sm3" if "sm3" in __import__("hashlib").algorithms_available else "sha256")
+# Field-level encryption of contact names and phones (fugong/core/crypto.py, docs/security.md): SM4-GCM with
+# HMAC-SM3 where the OpenSSL under `cryptography` offers SM4, else AES-256-GCM with HMAC-SHA-256.
+# FIELD_KEYS: "id:base64 of 32 random bytes", comma-separated, the first sealing new values (manage.py rotate_keys).
+FIELD_CIPHER = env("FIELD_CIPHER", "") or __import__("fugong.core.crypto", fromlist=["x"]).default_cipher()
+FIELD_KEYS = env("FIELD_KEYS", "")
+if PRODUCTION and not FIELD_KEYS:
+    raise ImproperlyConfigured("FIELD_KEYS (the keys of the encrypted personal data) is required in production.")
+elif not FIELD_KEYS:
+    # Development and tests only, like SECRET_KEY: production refuses to start without its own keys (above).
+    FIELD_KEYS = "dev:" + __import__("base64").b64encode(b"fugong-development-only-field-key"[:32]).decode()
 AUDIT_RETENTION_DAYS = max(180, int(env("AUDIT_RETENTION_DAYS", "180")))
 AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))

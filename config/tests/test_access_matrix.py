@@ -86,6 +86,10 @@ MATRIX: dict[str, Case] = {
     ),
     "enterprises:list": Case(lambda c, i: "/enterprises/", ALL, scoped=False),
     "enterprises:mine": Case(lambda c, i: "/enterprises/mine/", frozenset({Role.ENTERPRISE}), ok=302, scoped=False),
+    "enterprises:mine_data": Case(lambda c, i: "/enterprises/mine/data/", frozenset({Role.ENTERPRISE}), scoped=False),
+    "enterprises:mine_data_export": Case(
+        lambda c, i: "/enterprises/mine/data.json", frozenset({Role.ENTERPRISE}), scoped=False
+    ),
     "enterprises:create": Case(lambda c, i: "/enterprises/new/", OFFICIALS, scoped=False),
     "enterprises:county_options": Case(lambda c, i: "/enterprises/counties/?league=150200", ALL, scoped=False),
     "enterprises:export": Case(lambda c, i: "/enterprises/export.xlsx", ALL, scoped=False),

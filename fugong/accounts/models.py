@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.fields import EncryptedCharField
 from fugong.core.models import TimeStampedModel
 
 
@@ -108,6 +109,9 @@ class Bank(models.Model):
 class User(AbstractUser):
     """A person bound to one role and to what that role is about (DESIGN.md, roles)."""
 
+    # A person's name is personal data, encrypted at rest (docs/security.md); Django's own fields, sealed.
+    first_name = EncryptedCharField(_("first name"), max_length=150, blank=True)
+    last_name = EncryptedCharField(_("last name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     area = models.ForeignKey("areas.Area", models.PROTECT, null=True, blank=True, verbose_name=_("area"))
     enterprise = models.ForeignKey(

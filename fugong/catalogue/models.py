@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.cases import CaseEvent, CaseModel
+from fugong.core.fields import EncryptedCharField, PhoneIndexField
 from fugong.core.models import TimeStampedModel
 
 
@@ -30,8 +31,9 @@ class Provider(TimeStampedModel):
     name_pinyin = models.CharField(max_length=400, editable=False, blank=True)
     name_initials = models.CharField(max_length=100, editable=False, blank=True)
     credit_code = models.CharField(_("credit code"), max_length=18, unique=True)
-    contact_name = models.CharField(_("contact"), max_length=30)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_name = EncryptedCharField(_("contact"), max_length=30)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
 
     class Meta:
         ordering = ["name"]
@@ -134,8 +136,9 @@ class Product(TimeStampedModel):
     link = models.URLField(_("link"), max_length=300, blank=True)
     # GB/T 4754 divisions, two digits each, comma-separated; empty: suits every industry.
     industry_codes = models.CharField(_("industries suited"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact"), max_length=30)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_name = EncryptedCharField(_("contact"), max_length=30)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
     pending = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -217,8 +220,9 @@ class Claim(CaseModel):
     provider = models.ForeignKey(Provider, models.PROTECT, related_name="claims")
     enterprise = models.ForeignKey("enterprises.Enterprise", models.PROTECT, related_name="product_claims")
     need = models.CharField(_("need"), max_length=300)
-    contact_name = models.CharField(_("contact"), max_length=30)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_name = EncryptedCharField(_("contact"), max_length=30)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
     state = models.CharField(_("state"), max_length=12, choices=ClaimState.choices, default=ClaimState.CLAIMED)
     claimed_on = models.DateField(_("claimed on"))
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)

@@ -7,6 +7,9 @@ exactly as the ORM would store them, on SQLite and PostgreSQL alike.
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from fugong.core.crypto import phone_index
+from fugong.core.fields import index_fields
+
 
 def _columns(model, fields: list[str]):
     meta = model._meta
@@ -19,9 +22,23 @@ def _connection():
     return connections[DEFAULT_DB_ALIAS]
 
 
+def _with_indexes(model, fields: list[str], rows: list[tuple], *, keyed: bool = False):
+    """Encrypted phones written here carry their index (fugong/core/fields.py), as on every other write path."""
+    pairs = {s: i for s, i in index_fields(model).items() if s in fields and i not in fields}
+    if not pairs:
+        return fields, rows
+    at = [fields.index(source) for source in pairs]
+    extended = []
+    for row in rows:
+        values, key = (row[:-1], row[-1:]) if keyed else (row, ())
+        extended.append((*values, *(phone_index(values[i]) for i in at), *key))
+    return [*fields, *pairs.values()], extended
+
+
 def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
+    fields, rows = _with_indexes(model, fields, rows)
     columns = _columns(model, fields)
     connection = _connection()
     quote = connection.ops.quote_name
@@ -39,6 +56,7 @@ def update_rows(model, fields: list[str], rows: list[tuple]) -> None:
     """Each row is the new values of `fields` followed by the primary key."""
     if not rows:
         return
+    fields, rows = _with_indexes(model, fields, rows, keyed=True)
     columns = _columns(model, fields)
     connection = _connection()
     quote = connection.ops.quote_name

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fugong.core.fields import EncryptedCharField, PhoneIndexField
 from fugong.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class SizeClass(models.TextChoices):
 # A module-level name for the history of enterprises: the service writes one history row per save,
 # tags included, rather than one for the save and another for the tags.
 ENTERPRISE_HISTORY = HistoricalRecords(
-    excluded_fields=["name_pinyin", "name_initials", "updated_at"], m2m_fields=["tags"]
+    excluded_fields=["name_pinyin", "name_initials", "updated_at", "contact_phone_hash"], m2m_fields=["tags"]
 )
 
 
@@ -95,8 +96,10 @@ class Enterprise(TimeStampedModel):
         decimal_places=2,
         help_text=_("Monthly output value in normal times, in 10,000 yuan."),
     )
-    contact_name = models.CharField(_("contact name"), max_length=40, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # Personal data, encrypted at rest (docs/security.md); the phone is found through its keyed hash.
+    contact_name = EncryptedCharField(_("contact name"), max_length=40, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
 
     history = ENTERPRISE_HISTORY
     # Set by the services for simple-history (who, why, and one version for a save with its tags).

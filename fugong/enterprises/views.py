@@ -1,9 +1,12 @@
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -63,6 +66,33 @@ def enterprise_mine(request):
 
 
 @login_required
+def enterprise_mine_data(request):
+    """What the platform holds about the user's own enterprise: the record, and how many rows of each kind."""
+    enterprise = access.access_own_enterprise(request.user)
+    context = {
+        "enterprise": enterprise,
+        "record": selectors.held_record(enterprise, names=True),
+        "tables": selectors.held_tables(enterprise, with_rows=False),
+    }
+    return render(request, "enterprises/mine_data.html", context)
+
+
+@login_required
+def enterprise_mine_data_export(request):
+    """The same, every row, as one JSON file."""
+    enterprise = access.access_own_enterprise(request.user)
+    body = {
+        "enterprise": enterprise.credit_code,
+        "exported_at": timezone.now().isoformat(),
+        "record": dict(selectors.held_record(enterprise)),
+        "tables": [asdict(t) for t in selectors.held_tables(enterprise, with_rows=True)],
+    }
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="fugong-{enterprise.credit_code}.json"'
+    return response
+
+
+@login_required
 def enterprise_detail(request, credit_code):
     enterprise = access.access_enterprise(request.user, credit_code)
     context = {
@@ -70,6 +100,7 @@ def enterprise_detail(request, credit_code):
         "tags": enterprise.tags.all(),
         "history": enterprise.history.select_related("history_user").order_by("-history_date")[:20],
         "can_edit": access.editable_enterprises(request.user).filter(pk=enterprise.pk).exists(),
+        "is_own": access.is_own_enterprise(request.user, enterprise.pk),
     }
     return render(request, "enterprises/detail.html", context)
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fugong.core.fields import EncryptedCharField, PhoneIndexField
+
 
 class Notice(models.Model):
     """One message in one user's inbox. Reach is measured by `read_at`, not by what was sent."""
@@ -33,7 +35,8 @@ class SmsMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", pgettext_lazy("sms", "Failed")
 
-    phone = models.CharField(max_length=20)
+    phone = EncryptedCharField(max_length=20)
+    phone_hash = PhoneIndexField(source="phone")
     text = models.CharField(max_length=500)
     kind = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=Status.choices)

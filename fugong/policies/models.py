@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fugong.core.cases import AreaCopyModel, CaseEvent, CaseModel
+from fugong.core.fields import EncryptedCharField
 from fugong.core.models import TimeStampedModel
 
 
@@ -88,7 +89,8 @@ class Measure(TimeStampedModel):
     rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
     delivery = models.CharField(pgettext_lazy("measure", "delivery"), max_length=12, choices=Delivery.choices)
     department = models.CharField(_("responsible department"), max_length=80)
-    contacts = models.CharField(_("contacts"), max_length=200, blank=True)
+    # Names and phones of the officials to ask: encrypted at rest like every contact (docs/security.md).
+    contacts = EncryptedCharField(_("contacts"), max_length=200, blank=True)
     rule = models.JSONField(_("eligibility"), default=dict)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.core import bounds
 from fugong.core.cases import AreaCopyModel
+from fugong.core.fields import EncryptedCharField
 from fugong.dispatch.models import Status
 
 
@@ -72,7 +73,7 @@ class Visit(AreaCopyModel):
         "areas.Park", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("park")
     )
     visited_on = models.DateField(_("visited on"))
-    met = models.CharField(_("who was met"), max_length=100, blank=True)
+    met = EncryptedCharField(_("who was met"), max_length=100, blank=True)
     status = models.CharField(_("status seen"), max_length=20, choices=Status.choices)
     employees = models.PositiveIntegerField(_("employees"))
     on_duty = models.PositiveIntegerField(_("employees on duty"))
