@@ -366,6 +366,9 @@ PROGRESS = "progress"
 
 def progress_partial(request, batch: ImportBatch) -> HttpResponse:
     """The progress bar of a batch being saved, polled by its page; once saved (or failed), the page reloads."""
+    # A poll is not the user at work: it neither extends the idle sign-out (SESSION_SAVE_EVERY_REQUEST) nor
+    # writes, which on SQLite would wait for the task's own transaction and leave the bar still until the end.
+    request.session.save = lambda *_args, **_kwargs: None
     if batch.state != ImportBatch.State.SAVING:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"

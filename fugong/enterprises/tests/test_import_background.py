@@ -6,6 +6,8 @@ measures the request that starts a 100,000-row save.
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -93,8 +95,11 @@ def test_the_request_only_enqueues_and_the_page_shows_the_bar_until_the_worker_i
     shown = page(client, batch)
     assert 'data-testid="progress" data-done="0" data-total="8"' in shown.text
     assert 'data-testid="decision"' not in shown.text  # nobody can save it twice
-    polled = page(client, batch, progress=1)
+    with CaptureQueriesContext(connection) as queries:
+        polled = page(client, batch, progress=1)
     assert polled.status_code == 200 and "0 of 8 rows (0%)" in polled.text and "<html" not in polled.text
+    # A poll only reads: on SQLite a write would wait for the worker's transaction (and it keeps no session alive).
+    assert all(q["sql"].startswith("SELECT") for q in queries.captured_queries), queries.captured_queries
     assert decide(client, batch, "commit").status_code == 302  # a second click enqueues nothing
     assert DBTaskResult.objects.count() == 1
 
