@@ -9,12 +9,14 @@ export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test fuzz lint format install static messages messages-update test-deps demo bench clean
 
+# The task worker (large imports, reminders) runs beside the server and stops with it.
 run: install static messages
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) demo --if-empty
 	$(MANAGE) logins
-	$(MANAGE) runserver $(HOST):$(PORT)
+	TASKS_IMMEDIATE=0 $(MANAGE) db_worker --no-reload & worker=$$!; trap 'kill $$worker' EXIT; \
+		TASKS_IMMEDIATE=0 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install static messages test-deps
 	mkdir -p var

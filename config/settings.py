@@ -250,6 +250,9 @@ UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "attachments")))
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "100000"))
+# An import saving this many rows or more is saved by a task (fugong/core/tasks.py) while its page shows the
+# progress; a smaller one is saved within the request, as the clerk's everyday sheet.
+IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "3000"))
 
 # Strict CSP: our own host only, scripts and styles by nonce.
 CONTENT_SECURITY_POLICY = {
@@ -288,6 +291,17 @@ TASKS = {
             else "django_tasks_db.DatabaseBackend"
         )
     }
+}
+
+# The progress of a task, written while its own transaction is still open, so it cannot live in the database:
+# a cache that the web servers and the task workers share (files on one host; see README, operations).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": env("PROGRESS_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": env("PROGRESS_CACHE_LOCATION", str(BASE_DIR / "var" / "progress")),
+        "TIMEOUT": 24 * 3600,
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -24,20 +24,27 @@ An importer plugs in by subclassing `Importer` and setting or overriding:
 The sheet is read lazily and planned, stored and committed ImportBatch.CHUNK rows at a time, so a large
 sheet is never held whole. Every state change of a batch goes through batch_preview, batch_commit or
 batch_discard, which record who and when; a batch once saved or discarded is never saved again.
+A batch of IMPORT_BACKGROUND_ROWS rows to save or more is saved by a task (fugong/core/tasks.py), still in
+one transaction, while its page polls for the progress (batch_commit_start); a smaller one within the request.
+Both go through batch_commit.
+
 An app's views use the helpers at the bottom: upload_to_preview and upload_context in its upload view (after
 its access gate), and preview_view(gate=..., ...) as its preview view.
 """
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +69,14 @@ class Importer:
     scan_keys: set[str] | None = None
     refused: tuple[str, ...] = ("error",)
     template: str = "core/import_preview.html"
+
+    # Every importer made, so that a task worker finds a batch's importer by its kind (importer_of).
+    made: ClassVar[list["Importer"]] = []
+
+    def __new__(cls, *_args, **_kwargs):
+        importer = super().__new__(cls)
+        Importer.made.append(importer)
+        return importer
 
     def check_table(self, table: Table) -> None:
         return None
@@ -151,27 +166,123 @@ def _issues(importer: Importer, planned: list[dict]) -> list[dict]:
     return found
 
 
-def batch_commit(*, importer: Importer, batch: ImportBatch, user, include: Iterable[str] = ()) -> bool:
+def batch_commit(
+    *,
+    importer: Importer,
+    batch: ImportBatch,
+    user,
+    include: Iterable[str] = (),
+    state: str = ImportBatch.State.PREVIEW,
+    progress: Callable[[int], None] | None = None,
+) -> bool:
     """Save a preview batch, a chunk at a time, in one transaction; False when it was no longer a preview.
 
     The lock makes a double click or a second tab wait, then find the batch saved: nothing happens twice.
-    `include` names optional actions (importer.optional) the user chose to save as well.
+    `include` names optional actions (importer.optional) the user chose to save as well. A task saves a batch
+    in `state` SAVING, and is told through `progress` how many rows are done after each chunk.
     """
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.state != ImportBatch.State.PREVIEW:
+        if batch.state != state:
             return False
-        actions = (*importer.committed, *(a for a in include if a in importer.optional))
+        actions = _actions(importer, include)
         totals: dict[str, Any] = {}
         failed: list[dict] = []
+        rows_done = 0
         for stored in batch.iter_row_chunks(actions=actions):
             done = dict(importer.commit_chunk(user=user, rows=stored))
             failed += done.pop("failed", [])
             for key, n in done.items():
                 totals[key] = totals.get(key, 0) + n
+            rows_done += len(stored)
+            if progress is not None:
+                progress(rows_done)
         totals["failed"] = sorted(failed, key=lambda f: f["row"])
         _decide(batch, user, ImportBatch.State.COMMITTED, result=totals)
     return True
+
+
+def _actions(importer: Importer, include: Iterable[str]) -> tuple[str, ...]:
+    return (*importer.committed, *(a for a in include if a in importer.optional))
+
+
+def rows_to_save(importer: Importer, batch: ImportBatch, include: Iterable[str] = ()) -> int:
+    counts = batch.counts or batch.action_counts()
+    return sum(counts.get(a, 0) for a in _actions(importer, include))
+
+
+def batch_commit_start(*, importer: Importer, batch: ImportBatch, user, include: Iterable[str] = ()) -> str:
+    """Save a preview batch: "saved" when done within the request (a small one), "started" when a task saves it
+    (IMPORT_BACKGROUND_ROWS rows or more), "" when it was no longer a preview.
+
+    The batch turns SAVING in the same transaction as the task is enqueued, so a second click finds it taken,
+    and the worker cannot see the task before the batch is SAVING.
+    """
+    include = [a for a in include if a in importer.optional]
+    total = rows_to_save(importer, batch, include)
+    if total < settings.IMPORT_BACKGROUND_ROWS:
+        return "saved" if batch_commit(importer=importer, batch=batch, user=user, include=include) else ""
+    from fugong.core.tasks import commit_import  # the task module imports this one
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state != ImportBatch.State.PREVIEW:
+            return ""
+        batch.state, batch.result = ImportBatch.State.SAVING, {"include": include, "total": total}
+        batch.save(update_fields=["state", "result"])
+        set_progress(batch.pk, 0, total)
+        commit_import.enqueue(batch_id=str(batch.pk), module=type(importer).__module__, user_id=user.pk)
+    return "started"
+
+
+def batch_commit_run(*, batch_id: str, module: str, user_id: int) -> dict:
+    """The task's work: save a SAVING batch, all or nothing, writing its progress as it goes.
+
+    On any error nothing is saved: the batch is a preview again, carrying the error for its page, and the
+    error is raised again so that the task is recorded as failed.
+    """
+    batch = ImportBatch.objects.get(pk=batch_id)
+    importer = importer_of(module, batch.kind)
+    user = get_user_model().objects.get(pk=user_id)
+    include, total = batch.result.get("include", []), batch.result.get("total", 0)
+    try:
+        saved = batch_commit(
+            importer=importer,
+            batch=batch,
+            user=user,
+            include=include,
+            state=ImportBatch.State.SAVING,
+            progress=lambda n: set_progress(batch.pk, n, total),
+        )
+    except Exception as e:
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.SAVING).update(
+                state=ImportBatch.State.PREVIEW, result={"error": str(e) or type(e).__name__}
+            )
+        raise
+    return {"saved": saved, "rows": total}
+
+
+def importer_of(module: str, kind: str) -> Importer:
+    """The importer of a batch's kind, made by `module` (imported here: a worker has not imported it yet)."""
+    importlib.import_module(module)
+    for importer in Importer.made:
+        if importer.kind == kind and type(importer).__module__ == module:
+            return importer
+    raise LookupError(f"no importer of kind {kind!r} in {module}")
+
+
+def _progress_key(batch_id) -> str:
+    return f"import-progress-{batch_id}"
+
+
+def set_progress(batch_id, done: int, total: int) -> None:
+    # Written outside the database: the task's transaction keeps everything it writes there out of sight.
+    caches["progress"].set(_progress_key(batch_id), {"done": done, "total": total})
+
+
+def get_progress(batch_id) -> dict | None:
+    return caches["progress"].get(_progress_key(batch_id))
 
 
 def batch_discard(*, batch: ImportBatch, user) -> bool:
@@ -250,16 +361,42 @@ def own_batch(user, importers: Sequence[Importer], batch_id) -> tuple[ImportBatc
 
 
 ROW_FILTER = "rows"
+PROGRESS = "progress"
+
+
+def progress_partial(request, batch: ImportBatch) -> HttpResponse:
+    """The progress bar of a batch being saved, polled by its page; once saved (or failed), the page reloads."""
+    # A poll is not the user at work: it neither extends the idle sign-out (SESSION_SAVE_EVERY_REQUEST) nor
+    # writes, which on SQLite would wait for the task's own transaction and leave the bar still until the end.
+    request.session.save = lambda *_args, **_kwargs: None
+    if batch.state != ImportBatch.State.SAVING:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "core/_import_progress.html", {"batch": batch, "progress": progress_of(batch)})
+
+
+def progress_of(batch: ImportBatch) -> dict:
+    """How far the saving of a batch is: done and total rows, and the percent (None while unknown)."""
+    total = batch.result.get("total", 0)
+    known = get_progress(batch.pk)
+    done = min(known["done"], total) if known else None
+    percent = None if done is None or not total else int(100 * done / total)
+    return {"done": done, "total": total, "percent": percent}
 
 
 def preview_page(request, *, importers: Sequence[Importer], batch_id, upload_url: str, context: dict | None = None):
     """The preview of a batch (GET), or its commit or discard (POST, then back to the page)."""
     batch, importer = own_batch(request.user, importers, batch_id)
+    if request.method == "GET" and PROGRESS in request.GET:
+        return progress_partial(request, batch)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "commit":
-            done = batch_commit(
-                importer=importer, batch=batch, user=request.user, include=request.POST.getlist("include")
+            done = bool(
+                batch_commit_start(
+                    importer=importer, batch=batch, user=request.user, include=request.POST.getlist("include")
+                )
             )
         elif action == "discard":
             done = batch_discard(batch=batch, user=request.user)
@@ -309,6 +446,9 @@ def preview_page(request, *, importers: Sequence[Importer], batch_id, upload_url
             "rows_shown": shown if shown in counts else "",
             "failed": failed,
             "is_preview": batch.state == ImportBatch.State.PREVIEW,
+            "saving": batch.state == ImportBatch.State.SAVING,
+            "progress": progress_of(batch) if batch.state == ImportBatch.State.SAVING else None,
+            "error": batch.result.get("error") if batch.state == ImportBatch.State.PREVIEW else None,
             "upload_url": upload_url,
             **(context or {}),
         },

@@ -21,6 +21,8 @@ class ImportBatch(models.Model):
 
     class State(models.TextChoices):
         PREVIEW = "preview", _("Preview")
+        # Being saved by a task (fugong/core/tasks.py): the page shows its progress, nobody can save it twice.
+        SAVING = "saving", _("Saving")
         COMMITTED = "committed", _("Saved")
         DISCARDED = "discarded", _("Discarded")
 
