@@ -165,7 +165,7 @@ class IssueForm(forms.Form):
         from fugong.catalogue.vouchers import wan
 
         super().__init__(*args, **kwargs)
-        self.fields["face_value"].choices = [(v, wan(v)) for v in programme.face_values]  # type: ignore[attr-defined]
+        self.fields["face_value"].choices = [(wan(v), wan(v)) for v in programme.face_values]  # type: ignore[attr-defined]
         leagues = Area.objects.filter(models.Q(level=Area.Level.LEAGUE) | models.Q(separately_listed=True))
         self.fields["league"].choices = [("", _("All"))] + [(a.code, a.display_name) for a in leagues]  # type: ignore[attr-defined]
 

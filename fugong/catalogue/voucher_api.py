@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from fugong import access
 from fugong.catalogue import voucher_selectors, vouchers
-from fugong.core.bounds import Amount, Day, Filter, Id, Text
+from fugong.core.bounds import Amount, Day, Filter, Id, Int, Text
 from fugong.core.case_views import add_moves_endpoint
 from fugong.core.schemas import CaseEventOut, EnterpriseCaseOut, Error, Pagination, timeline_of
 
@@ -152,7 +152,7 @@ def get_voucher(request, voucher_id: Id):
 class VoucherMoveIn(Schema):
     action: Text(20)
     comment: Text(500, multiline=True) = ""
-    claim: Id | None = None
+    claim: Int(min_value=1) | None = None
     amount: Amount(8, 2) | None = None
     on: Day() | None = None
 
