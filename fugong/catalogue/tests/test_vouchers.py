@@ -15,7 +15,7 @@ from config.testing import make_enterprise
 from fugong.accounts import services as account_services
 from fugong.accounts.models import Role
 from fugong.catalogue import selectors, voucher_selectors, vouchers
-from fugong.catalogue.models import Voucher, VoucherEvent, VoucherState
+from fugong.catalogue.models import Voucher, VoucherEvent
 from fugong.catalogue.tests.factories import (
     PDF,
     add_evidence,
