@@ -94,7 +94,7 @@ VOUCHER_COLUMNS = [
     Column("league", gettext_lazy("League"), width=12, export=lambda v: v.league.display_name),
     Column("face_value", gettext_lazy("Face value (10k yuan)"), width=10, export=lambda v: _wan(v.face_value)),
     Column("state", gettext_lazy("State"), width=12, export=lambda v: str(v.get_state_display())),
-    Column("issued_on", gettext_lazy("Issued on"), width=12, export=lambda v: v.issued_on.isoformat()),
+    Column("issued_on", gettext_lazy("Voucher issued on"), width=12, export=lambda v: v.issued_on.isoformat()),
     Column("provider", gettext_lazy("Provider"), width=28, export=lambda v: v.provider.name if v.provider else ""),
     Column(
         "product",

@@ -151,7 +151,7 @@ def voucher_figures(*, user: User, as_of: date, scope=None) -> VoucherFigures:
 
 
 def brief_line(figures: VoucherFigures) -> str:
-    """发放云服务券N张、N万元，已兑现N张，已兑付N张、N万元。 (empty when none was issued)"""
+    """发放云服务券N张、N万元，企业已使用N张，已兑付N张、N万元。 (empty when none was issued)"""
     from fugong.catalogue.vouchers import wan
 
     t = figures.total
@@ -159,7 +159,7 @@ def brief_line(figures: VoucherFigures) -> str:
         return ""
     line = f"发放云服务券{t.issued}张、{wan(t.issued_amount)}万元"
     if t.redeemed:
-        line += f"，企业已兑现{t.redeemed}张"
+        line += f"，企业已使用{t.redeemed}张"
     if t.in_review:
         line += f"，兑付审核中{t.in_review}张"
     if t.paid:

@@ -331,7 +331,7 @@ def test_figures_by_league_and_category(users, provider, baotou_enterprise, ordo
     assert own.total.issued == 1 and [t.key for t in own.by_league] == ["150200"]
     assert voucher_selectors.voucher_figures(user=region, as_of=today - timedelta(days=1)).total.issued == 0
     line = selectors.brief_lines(user=region, as_of=today)[-1]
-    assert line == "发放云服务券2张、3万元，企业已兑现1张，已兑付1张、0.75万元。"
+    assert line == "发放云服务券2张、3万元，企业已使用1张，已兑付1张、0.75万元。"
 
 
 # --- Pages and the API ------------------------------------------------------------------------------------
