@@ -304,6 +304,11 @@ class VoucherProgramme(TimeStampedModel):
     def industry_list(self) -> list[str]:
         return [c for c in self.industry_codes.split(",") if c]
 
+    @property
+    def face_value_labels(self) -> str:
+        """The face values as the department writes them: 0.5、1、2."""
+        return "、".join(v.rstrip("0").rstrip(".") if "." in v else v for v in self.face_values)
+
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_until
 

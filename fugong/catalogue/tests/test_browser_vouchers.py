@@ -106,7 +106,9 @@ def test_the_voucher_pages_in_both_languages(watched, transactional_db, live_ser
             "review-queue": "/catalogue/vouchers/review/",
             "figures": "/catalogue/figures/",
         },
-        "frank_enterprise": {"home": "/catalogue/", "list": "/catalogue/vouchers/", "voucher": f"/catalogue/vouchers/{voucher.pk}/"},
+        "frank_enterprise": {
+            "home": "/catalogue/", "list": "/catalogue/vouchers/", "voucher": f"/catalogue/vouchers/{voucher.pk}/"
+        },
         "grace_provider": {"payment-requests": "/catalogue/vouchers/"},
     }  # fmt: skip
     overflow = {}
