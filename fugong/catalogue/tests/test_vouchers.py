@@ -416,3 +416,28 @@ def test_the_api_is_scoped_and_moves(client, users, provider, programme, baotou_
     figures = api(users[Role.REGION], "get", "/api/v1/vouchers/figures").json()
     assert figures["total"]["issued"] == 2 and figures["total"]["redeemed"] == 1
     assert api(users[Role.REGION], "get", "/api/v1/vouchers?programme=abc").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"action": "pay", "amount": "1e30"},
+        {"action": "pay", "amount": -1, "on": "0001-01-01"},
+        {"action": "pay", "amount": "0.5", "on": "9999-12-31"},
+        {"action": "redeem", "claim": 2**40},
+        {"action": "redeem", "claim": "abc"},
+        {"action": "x" * 30},
+        {"action": "return", "comment": "a\x00b"},
+        {"action": "approve", "comment": "长" * 501},
+    ],
+)
+def test_bad_moves_answer_400_and_change_nothing(client, users, provider, programme, baotou_enterprise, body):
+    voucher = redeemed_voucher(programme, baotou_enterprise, provider)
+    add_evidence(voucher)
+    voucher = vouchers.voucher_move(actor=users[Role.PROVIDER], voucher=voucher, action="request")
+    before = voucher.events.count()
+    token = account_services.token_create(user=users[Role.REGION], name="t")[1]
+    response = client.post(f"/api/v1/vouchers/{voucher.pk}/moves", json.dumps(body), content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    assert response.status_code in (400, 422), response.content
+    assert voucher.events.count() == before and Voucher.objects.get(pk=voucher.pk).state == "requested"
