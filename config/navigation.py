@@ -57,6 +57,8 @@ NAVIGATION = [
     NavItem(_("Product claims"), "catalogue:claims", AREA_ROLES | {Role.ENTERPRISE, Role.PROVIDER}),
     NavItem(_("Product review"), "catalogue:review", frozenset({Role.REGION})),
     NavItem(_("IT product uptake"), "catalogue:figures", AREA_ROLES),
+    NavItem(_("Cloud-service vouchers"), "catalogue:vouchers", AREA_ROLES | {Role.ENTERPRISE, Role.PROVIDER}),
+    NavItem(_("Voucher programmes"), "catalogue:voucher_programmes", frozenset({Role.REGION})),
     # ---- arrears ----
     NavItem(_("Arrears ledger"), "arrears:list", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Arrears clearing figures"), "arrears:figures", AREA_ROLES),

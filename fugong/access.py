@@ -751,6 +751,68 @@ def is_provider_of_claim(user: User, claim: Claim) -> bool:
     return provider is not None and claim.provider_id == provider.pk
 
 
+# Cloud-service vouchers (云服务券): the department (a region official, as for the catalogue's review) runs the
+# programmes, issues vouchers, reviews payment requests and pays; an enterprise sees and redeems its own; a provider
+# sees the vouchers redeemed with it and asks for their payment; league and county officials and work groups read
+# the vouchers of their area.
+
+from fugong.catalogue.models import Voucher, VoucherProgramme  # noqa: E402 - the block stays together
+
+
+def can_manage_vouchers(user: User) -> bool:
+    """The department: programmes, issuing, the review of payment requests and payment."""
+    return can_review_products(user)
+
+
+def can_see_vouchers(user: User) -> bool:
+    """Whether the user has a list of vouchers at all (its contents are visible_vouchers)."""
+    return can_claim_products(user) or is_provider(user) or can_see_catalogue_figures(user)
+
+
+def visible_vouchers(user: User) -> QuerySet[Voucher]:
+    """An enterprise its own vouchers; a provider the vouchers redeemed with it; officials and work groups by area."""
+    if not (user.is_authenticated and user.is_active):
+        return Voucher.objects.none()
+    if user.role == Role.ENTERPRISE:
+        return Voucher.objects.none() if user.enterprise_id is None else Voucher.objects.filter(
+            enterprise_id=user.enterprise_id)  # fmt: skip
+    if user.role == Role.PROVIDER:
+        provider = provider_of(user)
+        return Voucher.objects.none() if provider is None else Voucher.objects.filter(provider_id=provider.pk)
+    scope = area_scope(user)
+    return Voucher.objects.none() if scope is None else Voucher.objects.filter(scope)
+
+
+def can_see_voucher(user: User, voucher: Voucher) -> bool:
+    """The row-level form of visible_vouchers."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ENTERPRISE:
+        return user.enterprise_id is not None and voucher.enterprise_id == user.enterprise_id
+    if user.role == Role.PROVIDER:
+        return is_provider_of_voucher(user, voucher)
+    return in_area_scope(user, league_id=voucher.league_id, county_id=voucher.county_id)
+
+
+def access_voucher(user: User, pk: int) -> Voucher:
+    return _first_or_404(
+        visible_vouchers(user)
+        .select_related("programme", "enterprise", "provider", "claim__product", "league", "county")
+        .filter(pk=pk)
+    )
+
+
+def is_provider_of_voucher(user: User, voucher: Voucher) -> bool:
+    provider = provider_of(user)
+    return provider is not None and voucher.provider_id == provider.pk
+
+
+def access_voucher_programme(user: User, pk: int) -> VoucherProgramme:
+    if not can_manage_vouchers(user):
+        raise Http404
+    return _first_or_404(VoucherProgramme.objects.filter(pk=pk))
+
+
 # ---- arrears ----
 # The arrears ledger: the creditor enterprise sees its own items; officials and work groups by area scope;
 # officials verify and record repayments in their area; banks, providers and the others see nothing.

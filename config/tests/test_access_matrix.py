@@ -500,6 +500,68 @@ MATRIX.update(
 )
 
 
+# ---- vouchers ----
+def _pdf_upload(ctx, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fugong.catalogue.tests.factories import PDF
+
+    return {"kind": "invoice", "file": SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")}
+
+
+VOUCHER_READERS = AREA_READERS | {Role.ENTERPRISE, Role.PROVIDER}
+# The enterprise (redeem), the provider (ask for payment) and the department (review, pay) move a voucher; a move
+# refused in the voucher's state answers 302 with the reason on a page, 400 over the API.
+VOUCHER_MOVERS = frozenset({Role.ENTERPRISE, Role.PROVIDER, Role.REGION})
+MATRIX.update(
+    {
+        "catalogue:vouchers": Case(lambda c, i: "/catalogue/vouchers/", VOUCHER_READERS, scoped=False),
+        "catalogue:vouchers_export": Case(
+            lambda c, i: "/catalogue/vouchers/export.xlsx", VOUCHER_READERS, scoped=False
+        ),
+        "catalogue:voucher_review": Case(lambda c, i: "/catalogue/vouchers/review/", REVIEWER, scoped=False),
+        "catalogue:voucher_programmes": Case(lambda c, i: "/catalogue/vouchers/programmes/", REVIEWER, scoped=False),
+        "catalogue:voucher_programme_create": Case(
+            lambda c, i: "/catalogue/vouchers/programmes/new/", REVIEWER, scoped=False
+        ),
+        "catalogue:voucher_programme": Case(
+            lambda c, i: f"/catalogue/vouchers/programmes/{c['catalogue']['programme'].pk}/", REVIEWER, scoped=False
+        ),
+        "catalogue:voucher": Case(
+            lambda c, i: f"/catalogue/vouchers/{_catalogue('voucher')(c, i).pk}/", VOUCHER_READERS
+        ),
+        "catalogue:voucher_move": Case(
+            lambda c, i: f"/catalogue/vouchers/{_catalogue('voucher')(c, i).pk}/moves/",
+            VOUCHER_MOVERS,
+            method="post",
+            ok=302,
+            body={"action": "approve"},
+        ),
+        "catalogue:voucher_file_upload": Case(
+            lambda c, i: f"/catalogue/vouchers/{_catalogue('voucher')(c, i).pk}/files/",
+            PROVIDER,
+            method="post",
+            ok=302,
+            body=_pdf_upload,
+            out_allowed=frozenset(),
+        ),
+        "catalogue:voucher_file": Case(
+            lambda c, i: f"/catalogue/vouchers/files/{_catalogue('voucher_file')(c, i).pk}/", VOUCHER_READERS
+        ),
+        "api:vouchers": Case(lambda c, i: "/api/v1/vouchers", VOUCHER_READERS, scoped=False),
+        "api:voucher": Case(lambda c, i: f"/api/v1/vouchers/{_catalogue('voucher')(c, i).pk}", VOUCHER_READERS),
+        "api:move_voucher": Case(
+            lambda c, i: f"/api/v1/vouchers/{_catalogue('voucher')(c, i).pk}/moves",
+            VOUCHER_MOVERS,
+            method="post",
+            ok=400,
+            body={"action": "approve"},
+        ),
+        "api:voucher_figures": Case(_figures("/api/v1/vouchers/figures"), AREA_READERS),
+    }
+)
+
+
 # ---- arrears ----
 def _arrears(ctx, inside):
     return ctx["arrears_in"] if inside else ctx["arrears_out"]

@@ -55,7 +55,7 @@ TALLY_COLUMNS = [
 ]
 
 
-def figures_workbook(figures) -> bytes:
+def figures_workbook(figures, vouchers=None) -> bytes:
     headers = [str(c.label) for c in TALLY_COLUMNS]
     sheets = [
         ExtraSheet(str(name), headers, list(export_rows(TALLY_COLUMNS, rows)), [c.width for c in TALLY_COLUMNS])
@@ -65,6 +65,8 @@ def figures_workbook(figures) -> bytes:
             (_("By product"), figures.by_product),
         )
     ]
+    if vouchers is not None:
+        sheets += voucher_sheets(vouchers)
     return write_xlsx(
         TALLY_COLUMNS,
         export_rows(TALLY_COLUMNS, [*figures.by_category, replace(figures.total, label=_("Total"))]),
@@ -73,3 +75,71 @@ def figures_workbook(figures) -> bytes:
         sheet_name=str(_("By category")),
         extra_sheets=sheets,
     )
+
+
+# --- Cloud-service vouchers -------------------------------------------------------------------------------
+
+
+def _wan(amount) -> str:
+    from fugong.catalogue.vouchers import wan
+
+    return wan(amount) if amount is not None else ""
+
+
+VOUCHER_COLUMNS = [
+    Column("number", gettext_lazy("Voucher number"), width=14),
+    Column("programme", gettext_lazy("Voucher programme"), width=24, export=lambda v: v.programme.name),
+    Column("enterprise", gettext_lazy("Enterprise"), width=28, export=lambda v: v.enterprise.name),
+    Column("credit_code", gettext_lazy("Credit code"), width=22, export=lambda v: v.enterprise.credit_code),
+    Column("league", gettext_lazy("League"), width=12, export=lambda v: v.league.display_name),
+    Column("face_value", gettext_lazy("Face value (10k yuan)"), width=10, export=lambda v: _wan(v.face_value)),
+    Column("state", gettext_lazy("State"), width=12, export=lambda v: str(v.get_state_display())),
+    Column("issued_on", gettext_lazy("Voucher issued on"), width=12, export=lambda v: v.issued_on.isoformat()),
+    Column("provider", gettext_lazy("Provider"), width=28, export=lambda v: v.provider.name if v.provider else ""),
+    Column(
+        "product",
+        gettext_lazy("IT product"),
+        width=28,
+        export=lambda v: f"{v.claim.product.number} {v.claim.product.name}" if v.claim else "",
+    ),  # fmt: skip
+    Column(
+        "redeemed_on",
+        gettext_lazy("Redeemed on"),
+        width=12,
+        export=lambda v: v.redeemed_on.isoformat() if v.redeemed_on else "",
+    ),  # fmt: skip
+    Column("paid_on", gettext_lazy("Paid on"), width=12, export=lambda v: v.paid_on.isoformat() if v.paid_on else ""),
+    Column("paid_amount", gettext_lazy("Amount paid (10k yuan)"), width=10, export=lambda v: _wan(v.paid_amount)),
+]
+
+
+def vouchers_workbook(vouchers, *, subtitle: str = "") -> bytes:
+    return write_xlsx(
+        VOUCHER_COLUMNS, export_rows(VOUCHER_COLUMNS, vouchers), title=_("Cloud-service vouchers"), subtitle=subtitle
+    )
+
+
+VOUCHER_TALLY_COLUMNS = [
+    Column("label", gettext_lazy("Name"), width=20),
+    Column("issued", gettext_lazy("Vouchers issued"), width=10),
+    Column("issued_amount", gettext_lazy("Issued (10k yuan)"), width=10, export=lambda t: _wan(t.issued_amount)),
+    Column("redeemed", gettext_lazy("Vouchers redeemed"), width=10),
+    Column("redeemed_amount", gettext_lazy("Redeemed (10k yuan)"), width=10, export=lambda t: _wan(t.redeemed_amount)),
+    Column("in_review", gettext_lazy("In review"), width=10),
+    Column("paid", gettext_lazy("Vouchers paid"), width=10),
+    Column("paid_amount", gettext_lazy("Paid (10k yuan)"), width=10, export=lambda t: _wan(t.paid_amount)),
+    Column("expired", gettext_lazy("Expired or carried over"), width=10),
+]
+
+
+def voucher_sheets(figures) -> list:
+    headers = [str(c.label) for c in VOUCHER_TALLY_COLUMNS]
+    widths = [c.width for c in VOUCHER_TALLY_COLUMNS]
+    total = replace(figures.total, label=_("Total"))
+    return [
+        ExtraSheet(str(name), headers, list(export_rows(VOUCHER_TALLY_COLUMNS, rows)), widths)
+        for name, rows in (
+            (_("Vouchers by league"), [*figures.by_league, total]),
+            (_("Vouchers by category"), [*figures.by_category, total]),
+        )
+    ]

@@ -255,3 +255,161 @@ class ClaimEvent(CaseEvent):
     case_field = "claim"
 
     claim = models.ForeignKey(Claim, models.CASCADE, related_name="events")
+
+
+# --- Cloud-service vouchers (云服务券) ---------------------------------------------------------------------
+
+
+class OnExpiry(models.TextChoices):
+    EXPIRE = "expire", _("Expire")
+    CARRY_OVER = "carry_over", _("Carry over to a later programme")
+
+
+class VoucherProgramme(TimeStampedModel):
+    """A voucher programme (券种/批次): a budget in 万元, the face values it issues, who is eligible (leagues, size
+    classes, industries: empty means every one), a validity window, and what happens to unused vouchers at its end."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    budget = models.DecimalField(_("budget (10k yuan)"), max_digits=10, decimal_places=2)
+    # Face values in 万元, as strings with two decimals ("0.50"), ascending.
+    face_values = models.JSONField(_("face values"), default=list)
+    leagues = models.ManyToManyField("areas.Area", blank=True, related_name="+", verbose_name=_("leagues"))
+    size_classes = models.JSONField(_("size classes"), default=list, blank=True)
+    # GB/T 4754 divisions, two digits each, comma-separated; empty: every industry.
+    industry_codes = models.CharField(_("industries"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    on_expiry = models.CharField(_("at expiry"), max_length=12, choices=OnExpiry.choices, default=OnExpiry.EXPIRE)
+    carry_over_to = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("carried over to")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("voucher programme")
+        verbose_name_plural = _("voucher programmes")
+        constraints = [
+            models.CheckConstraint(
+                name="voucher_programme_window_ordered", condition=models.Q(valid_until__gte=models.F("valid_from"))
+            ),
+            models.CheckConstraint(name="voucher_programme_budget_positive", condition=models.Q(budget__gt=0)),
+            models.CheckConstraint(
+                name="voucher_programme_carry_over_named",
+                condition=models.Q(on_expiry="expire", carry_over_to__isnull=True)
+                | models.Q(on_expiry="carry_over", carry_over_to__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def industry_list(self) -> list[str]:
+        return [c for c in self.industry_codes.split(",") if c]
+
+    @property
+    def face_value_labels(self) -> str:
+        """The face values as the department writes them: 0.5、1、2."""
+        return "、".join(v.rstrip("0").rstrip(".") if "." in v else v for v in self.face_values)
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+class VoucherState(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    REDEEMED = "redeemed", _("Redeemed")
+    REQUESTED = "requested", _("Payment requested")
+    RETURNED = "returned", _("Returned to the provider")
+    APPROVED = "approved", _("Approved for payment")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Payment refused")
+    EXPIRED = "expired", _("Expired")
+    CARRIED_OVER = "carried_over", _("Carried over")
+
+
+class Voucher(CaseModel):
+    """One enterprise's voucher of a programme, and its case: redeemed with a provider against a delivered claim,
+    the provider's payment request, the department's review and payment."""
+
+    states = VoucherState
+
+    programme = models.ForeignKey(
+        VoucherProgramme, models.PROTECT, related_name="vouchers", verbose_name=_("voucher programme")
+    )
+    enterprise = models.ForeignKey("enterprises.Enterprise", models.PROTECT, related_name="vouchers")
+    number = models.CharField(_("voucher number"), max_length=20, unique=True)
+    face_value = models.DecimalField(_("face value (10k yuan)"), max_digits=8, decimal_places=2)
+    state = models.CharField(_("state"), max_length=12, choices=VoucherState.choices, default=VoucherState.ISSUED)
+    issued_on = models.DateField(_("issued on"))
+    claim = models.OneToOneField(
+        Claim, models.PROTECT, null=True, blank=True, related_name="voucher", verbose_name=_("claim")
+    )
+    provider = models.ForeignKey(
+        Provider, models.PROTECT, null=True, blank=True, related_name="vouchers", verbose_name=_("provider")
+    )
+    redeemed_on = models.DateField(_("redeemed on"), null=True, blank=True)
+    requested_on = models.DateField(_("payment requested on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("amount paid (10k yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    carried_to = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("carried over as")
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("cloud-service voucher")
+        verbose_name_plural = _("cloud-service vouchers")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "enterprise"], name="voucher_once_per_programme"),
+            models.CheckConstraint(name="voucher_face_value_positive", condition=models.Q(face_value__gt=0)),
+            models.CheckConstraint(
+                name="voucher_paid_within_face_value",
+                condition=models.Q(paid_amount__isnull=True)
+                | models.Q(paid_amount__gt=0, paid_amount__lte=models.F("face_value")),
+            ),
+            models.CheckConstraint(
+                name="voucher_redeemed_has_claim",
+                condition=models.Q(state__in=["issued", "expired", "carried_over"])
+                | models.Q(claim__isnull=False, provider__isnull=False, redeemed_on__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["league", "state"]), models.Index(fields=["provider", "state"])]
+
+    def __str__(self):
+        return self.number
+
+
+class VoucherEvent(CaseEvent):
+    case_field = "voucher"
+
+    voucher = models.ForeignKey(Voucher, models.CASCADE, related_name="events")
+
+
+class VoucherFile(models.Model):
+    """Evidence of a payment request (contract, invoice, proof of delivery), under settings.PRIVATE_MEDIA_ROOT."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", _("Contract")
+        INVOICE = "invoice", _("Invoice")
+        DELIVERY = "delivery", _("Proof of delivery")
+
+    voucher = models.ForeignKey(Voucher, models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    path = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("voucher evidence")
+        verbose_name_plural = _("voucher evidence")
+
+    def __str__(self):
+        return self.original_name

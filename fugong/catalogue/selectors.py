@@ -227,7 +227,12 @@ def brief_lines(*, user: User, as_of: date, scope=None) -> list[str]:
             line += f"，已交付{t.delivered}项次"
         if t.average_rating is not None:
             line += f"，企业评价平均{t.average_rating:g}分"
-    return [line + "。"]
+    lines = [line + "。"]
+    # Cloud-service vouchers: 发放云服务券N张、N万元……
+    from fugong.catalogue.voucher_selectors import brief_line, voucher_figures
+
+    vouchers = brief_line(voucher_figures(user=user, as_of=as_of, scope=scope))
+    return lines + [vouchers] if vouchers else lines
 
 
 def brief_section(ctx):
@@ -261,6 +266,17 @@ def dashboard_panel(ctx):
         (_("Delivered"), f"{t.delivered:,}"),
         (_("Average rating"), f"{t.average_rating:g}" if t.average_rating is not None else "—"),
     ]
+    # Cloud-service vouchers, when a programme has issued any in this scope.
+    from fugong.catalogue.voucher_selectors import voucher_figures
+    from fugong.catalogue.vouchers import wan
+
+    v = voucher_figures(user=ctx.user, as_of=ctx.as_of, scope=ctx.scope).total
+    if v.issued:
+        figures += [
+            (_("Vouchers issued"), f"{v.issued:,} · {wan(v.issued_amount)}"),
+            (_("Vouchers redeemed"), f"{v.redeemed:,}"),
+            (_("Vouchers paid (10k yuan)"), wan(v.paid_amount)),
+        ]
     return Panel(
         "catalogue",
         _("Free IT products"),

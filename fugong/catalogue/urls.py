@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fugong.catalogue import views
+from fugong.catalogue import views, voucher_views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -24,4 +24,15 @@ urlpatterns = [
     path("claims/<int:pk>/moves/", views.claim_move, name="claim_move"),
     path("figures/", views.figures, name="figures"),
     path("figures/export.xlsx", views.figures_export, name="figures_export"),
+    # Cloud-service vouchers (云服务券)
+    path("vouchers/", voucher_views.voucher_list, name="vouchers"),
+    path("vouchers/export.xlsx", voucher_views.vouchers_export, name="vouchers_export"),
+    path("vouchers/review/", voucher_views.review_queue, name="voucher_review"),
+    path("vouchers/programmes/", voucher_views.programmes, name="voucher_programmes"),
+    path("vouchers/programmes/new/", voucher_views.programme_create, name="voucher_programme_create"),
+    path("vouchers/programmes/<int:pk>/", voucher_views.programme_detail, name="voucher_programme"),
+    path("vouchers/<int:pk>/", voucher_views.voucher_detail, name="voucher"),
+    path("vouchers/<int:pk>/moves/", voucher_views.voucher_move, name="voucher_move"),
+    path("vouchers/<int:pk>/files/", voucher_views.evidence_upload, name="voucher_file_upload"),
+    path("vouchers/files/<int:pk>/", voucher_views.evidence_download, name="voucher_file"),
 ]

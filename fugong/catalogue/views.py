@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong import access
-from fugong.catalogue import api, excel, selectors, services
+from fugong.catalogue import api, excel, selectors, services, voucher_selectors
 from fugong.catalogue.forms import (
     CallForm,
     ClaimForm,
@@ -52,6 +52,10 @@ def catalogue(request):
         "industries": Industry.objects.all(),
         "is_provider": access.is_provider(request.user),
         "is_reviewer": access.can_review_products(request.user),
+        # An enterprise's cloud-service vouchers head its catalogue.
+        "my_vouchers": list(voucher_selectors.voucher_list(user=request.user)[:10])
+        if access.can_claim_products(request.user)
+        else None,
     }
     return render(request, "catalogue/list.html", context)
 
@@ -366,15 +370,25 @@ def _figures(request):
     return selectors.catalogue_figures(user=request.user, as_of=as_of, scope=league or None), as_of
 
 
+def _voucher_figures(request, as_of):
+    league = (request.GET.get("league") or "").strip()[:12]
+    return voucher_selectors.voucher_figures(user=request.user, as_of=as_of, scope=league or None)
+
+
 @login_required
 @require_GET
 def figures(request):
     stats, as_of = _figures(request)
-    return render(request, "catalogue/figures.html", {"f": stats, "as_of": as_of})
+    return render(
+        request, "catalogue/figures.html", {"f": stats, "as_of": as_of, "v": _voucher_figures(request, as_of)}
+    )
 
 
 @login_required
 @require_GET
 def figures_export(request):
     stats, as_of = _figures(request)
-    return xlsx_response(excel.figures_workbook(stats), f"信息技术产品推广情况-{as_of.isoformat()}.xlsx")
+    return xlsx_response(
+        excel.figures_workbook(stats, _voucher_figures(request, as_of)),
+        f"信息技术产品推广情况-{as_of.isoformat()}.xlsx",
+    )

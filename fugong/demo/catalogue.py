@@ -24,6 +24,7 @@ from fugong.catalogue.models import (
     ProviderMember,
 )
 from fugong.core.text import pinyin_keys
+from fugong.demo.vouchers import build_vouchers, wipe_vouchers
 from fugong.enterprises.credit_code import make
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -175,11 +176,14 @@ def build_catalogue(ctx) -> dict[str, int]:
     provider_user = User.objects.filter(username="provider").first()
     if provider_user is not None:
         services.provider_member_add(actor=None, provider=providers[0], user=provider_user)
+    # Cloud-service vouchers, redeemed against the claims just made (fugong/demo/vouchers.py).
+    voucher_counts = build_vouchers(ctx, random.Random(f"{ctx.seed}:vouchers"), providers[0].pk)  # noqa: S311
     return {
         "providers": len(providers),
         "published products": Product.objects.filter(published_at__isnull=False).count(),
         "products in review, returned, rejected or draft": len(extra_states),
         "product claims": claims,
+        **voucher_counts,
     }
 
 
@@ -282,6 +286,7 @@ def _claim(rng: random.Random, product: Product, enterprise, claimed_on: date) -
 
 
 def wipe_catalogue() -> None:
+    wipe_vouchers()  # they point at claims
     ClaimEvent.objects.all().delete()
     Claim.objects.all().delete()
     ProductEvent.objects.all().delete()

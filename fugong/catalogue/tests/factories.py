@@ -100,6 +100,7 @@ def matrix_context(users, inside, outside) -> dict:
     draft_out = make_product(provider_out, call=call, publish=False, name="别家的草稿")
     file_out = services.product_file_add(actor=None, product=draft_out, kind="screenshot", name="b.png", content=PNG)
     return {
+        **voucher_matrix_context(users, inside, outside, provider_in, provider_out, call),
         "provider_in": provider_in,
         "product_in": product_in,
         "product_out": draft_out,
@@ -109,4 +110,65 @@ def matrix_context(users, inside, outside) -> dict:
         "file_out": file_out,
         "claim_in": make_claim(product_in, inside),
         "claim_out": make_claim(product_out, outside),
+    }
+
+
+# --- Cloud-service vouchers -------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_programme(*, budget="500", face_values=("0.5", "1", "2"), days=(-30, 60), **fields):
+    """A programme valid from `days[0]` to `days[1]` days from today, open to every enterprise by default."""
+    from fugong.catalogue import vouchers
+
+    today = timezone.localdate()
+    values = {
+        "name": f"云服务券第{next(_serial)}批",
+        "budget": budget,
+        "face_values": list(face_values),
+        "valid_from": today + timedelta(days=days[0]),
+        "valid_until": today + timedelta(days=days[1]),
+    }
+    values.update(fields)
+    return vouchers.programme_create(actor=None, data=vouchers.ProgrammeData(**values))
+
+
+def make_voucher(programme, enterprise, *, face_value="1"):
+    from fugong.catalogue import vouchers
+
+    vouchers.vouchers_issue(
+        actor=None, programme=programme, face_value=face_value, credit_codes=[enterprise.credit_code]
+    )
+    return programme.vouchers.get(enterprise=enterprise)
+
+
+def add_evidence(voucher, kinds=("contract", "invoice", "delivery")):
+    from fugong.catalogue import vouchers
+
+    return [vouchers.voucher_file_add(actor=None, voucher=voucher, kind=k, name=f"{k}.pdf", content=PDF) for k in kinds]
+
+
+def redeemed_voucher(programme, enterprise, provider, *, call=None, name="云上ERP"):
+    """A voucher of `enterprise` redeemed against a delivered claim on a new product of `provider`."""
+    from fugong.catalogue import vouchers
+
+    product = make_product(provider, call=call, name=name, category=Category.PRODUCTION)
+    claim = make_claim(product, enterprise, state="delivered")
+    voucher = make_voucher(programme, enterprise)
+    return vouchers.voucher_move(actor=None, voucher=voucher, action="redeem", claim=claim)
+
+
+def voucher_matrix_context(users, inside, outside, provider_in, provider_out, call) -> dict:
+    """The enterprise persona's voucher redeemed with the provider persona's organisation (in), an Ordos
+    enterprise's redeemed with another provider (out), each with a contract as evidence."""
+    programme = make_programme()
+    voucher_in = redeemed_voucher(programme, inside, provider_in, call=call, name="云上ERP")
+    voucher_out = redeemed_voucher(programme, outside, provider_out, call=call, name="安全云盾")
+    return {
+        "programme": programme,
+        "voucher_in": voucher_in,
+        "voucher_out": voucher_out,
+        "voucher_file_in": add_evidence(voucher_in, ["contract"])[0],
+        "voucher_file_out": add_evidence(voucher_out, ["contract"])[0],
     }
