@@ -61,9 +61,9 @@ def postgres_version() -> str:
 
 
 def recreate_postgres(name: str) -> None:
-    """Drop and create one benchmark database; only names starting fugong_bench_ are accepted."""
-    if not re.fullmatch(r"fugong_bench_[a-z0-9_]+", name):
-        raise ValueError(f"benchmark databases are named fugong_bench_*, not {name!r}")
+    """Drop and create one benchmark database; only names fugong_bench_* (or fugong_*_bench) are accepted."""
+    if not re.fullmatch(r"fugong_bench_[a-z0-9_]+|fugong_[a-z0-9_]+_bench", name):
+        raise ValueError(f"benchmark databases are named fugong_bench_* or fugong_*_bench, not {name!r}")
     with _admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -16,6 +16,7 @@ enterprise's resumption day, headcount and figures come from its id, so a rebuil
 
 import io
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -25,6 +26,13 @@ import common
 FIRST_DAY = date(2020, 2, 3)
 DAYS = 60
 SCALES = {"quick": (20_000, "fugong_bench_national_quick"), "full": (400_000, "fugong_bench_national")}
+# BENCH_NATIONAL_DB names another database for the national set (e.g. fugong_<branch>_bench, so that several
+# worktrees on one PostgreSQL do not drop each other's): both scales then use it, the last one built counting.
+if os.environ.get("BENCH_NATIONAL_DB"):
+    SCALES = {scale: (count, os.environ["BENCH_NATIONAL_DB"]) for scale, (count, _name) in SCALES.items()}
+# The region's own size (the demo plan's 2,757 enterprises, all in Inner Mongolia's counties): the dashboard's
+# figure "at the region's size" (bench/dashboard_bench.py); BENCH_REGION_DB names another database for it.
+SCALES["region"] = (2_757, os.environ.get("BENCH_REGION_DB", "fugong_bench_national_region"))
 INNER_MONGOLIA = 2_757  # enterprises in Inner Mongolia's real counties, as in the demo
 PROVINCES = [
     "11", "12", "13", "14", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
@@ -34,12 +42,12 @@ PREFECTURES, COUNTIES = 11, 9
 MARK = "national bench complete"
 
 
-def _areas() -> list[tuple[str, str]]:
+def _areas(*, synthetic_too: bool = True) -> list[tuple[str, str]]:
     """(county, league) for every county: Inner Mongolia's real ones, then the synthetic ones (created here)."""
     from fugong.areas.models import Area
 
     rows = []
-    for p in PROVINCES:
+    for p in PROVINCES if synthetic_too else []:
         rows.append(Area(code=f"{p}0000", name=f"省{p}", name_en=f"Province {p}", level="region"))
         for f in range(1, PREFECTURES + 1):
             league = f"{p}{f:02d}00"
@@ -64,11 +72,11 @@ def _copy_enterprises(cursor, count: int) -> None:
     from fugong.enterprises.models import Industry
 
     industries = sorted(Industry.objects.values_list("code", flat=True))
-    real, synthetic = _areas()
+    real, synthetic = _areas(synthetic_too=count > INNER_MONGOLIA)
     buffer = io.StringIO()
     now = "2020-01-15 00:00:00+08"
     for n in range(count):
-        counties = real if n < min(INNER_MONGOLIA, count // 10) else synthetic
+        counties = real if n < min(INNER_MONGOLIA, count // 10) or count <= INNER_MONGOLIA else synthetic
         county, league = counties[(n * 7919) % len(counties)]
         ci = int(county) % 9973
         industry = industries[(ci * 13 + (n % 8) * 5) % len(industries)]  # eight industries per county

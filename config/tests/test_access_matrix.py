@@ -309,6 +309,8 @@ MATRIX.update(
         "analytics:drill": Case(_figures("/analytics/drill/?measure=production_resumed"), AREA_READERS),
         "analytics:projects": Case(_figures("/analytics/projects/?measure=projects_started"), AREA_READERS),
         "analytics:brief": Case(_figures("/analytics/brief/"), AREA_READERS),
+        "analytics:table": Case(_figures("/analytics/table/park/"), AREA_READERS),
+        "analytics:panels": Case(_figures("/analytics/panels/"), AREA_READERS),
         "api:get_figures": Case(_figures("/api/v1/figures"), AREA_READERS),
         "api:get_brief": Case(_figures("/api/v1/brief"), AREA_READERS),
     }

@@ -200,6 +200,8 @@ def _from_reports(
     enterprises = scoped_enterprises(user=user, scope=scope)
     if counties is not None:
         enterprises = enterprises.filter(county_id__in=counties)
+    if by == "park":  # by park: the enterprises in one (the others make no park's row)
+        enterprises = enterprises.filter(park__isnull=False)
     try:
         ids_sql, ids_params = enterprises.values("id").query.sql_with_params()
     except EmptyResultSet:  # nothing in scope: the query would match nothing
@@ -259,7 +261,8 @@ def change(*, user: User, as_of: date, scope: Scope = Scope()) -> tuple[Figures,
 
 
 def breakdown(*, user: User, as_of: date, scope: Scope = Scope(), by: str = "league") -> list[Row]:
-    """Rows by league (with Manzhouli and Erenhot also on their own), county, industry, park or tag."""
+    """Rows by league (with Manzhouli and Erenhot also on their own), county, industry, park (enterprises in a
+    park only) or tag."""
     if by == "tag":
         from fugong.enterprises.models import Tag
 

@@ -566,9 +566,6 @@ class Dashboard:
     projects: ProjectFigures
     project_kpis: list[Kpi]
     ranking: Table | None
-    industries: Table
-    parks: Table
-    tags: Table
     key_enterprises: list
     key_enterprise_count: int
     project_list: list
@@ -585,10 +582,11 @@ class Dashboard:
         }  # fmt: skip
         leagues = []
         if self.ranking and self.ranking.by == "league":
+            # The map is Inner Mongolia's: its leagues, coloured by the figures the map can show.
             leagues = [
                 {"code": r.code, "name": r.row.name, "map_name": _map_name(r.code),
-                 "values": {k: _json(v) for k, v in r.values.items()}}
-                for r in self.ranking.rows if not r.separately_listed
+                 "values": {k: _json(r.values[k]) for k in MAP_VALUES}}
+                for r in self.ranking.rows if not r.separately_listed and _map_name(r.code) != r.code
             ]  # fmt: skip
         return {"trend": trend, "leagues": leagues}
 
@@ -598,12 +596,16 @@ def _json(value):
 
 
 _MAP_NAMES: dict[str, str] = {}
+MAP_REGION = "150000"  # the region the map (neimenggu.js) draws
+# The figures the map may be coloured by (views.MAP_KPIS): the chart data carries no others.
+MAP_VALUES = ("resumption_rate", "on_duty_rate", "capacity_recovery", "reporting_rate", "production_resumed", "on_duty")
 
 
 def _map_name(code: str) -> str:
     # The map (neimenggu.js) names its features by the Chinese name, whatever the page language.
     if not _MAP_NAMES:
-        _MAP_NAMES.update(Area.objects.filter(level=Area.Level.LEAGUE).values_list("code", "name"))
+        leagues = Area.objects.filter(level=Area.Level.LEAGUE, parent_id=MAP_REGION)
+        _MAP_NAMES.update(leagues.values_list("code", "name"))
     return _MAP_NAMES.get(code, code)
 
 
@@ -635,9 +637,6 @@ def dashboard(*, user: User, as_of: date, scope: Scope = IN_SCOPE) -> Dashboard:
         projects=projects,
         project_kpis=project_kpis(projects, projects_before),
         ranking=table(user=user, as_of=as_of, scope=scope, by=level) if level else None,
-        industries=table(user=user, as_of=as_of, scope=scope, by="industry"),
-        parks=table(user=user, as_of=as_of, scope=scope, by="park"),
-        tags=table(user=user, as_of=as_of, scope=scope, by="tag", whole=now),
         key_enterprises=list(key[:KEY_ENTERPRISES_SHOWN]),
         key_enterprise_count=key.count(),
         project_list=list(
@@ -650,3 +649,9 @@ def dashboard(*, user: User, as_of: date, scope: Scope = IN_SCOPE) -> Dashboard:
 
 KEY_ENTERPRISES_SHOWN = 15
 PROJECTS_SHOWN = 10
+# The breakdown table on the dashboard itself; the industry (thousands of rollup keys at national scale), park
+# and tag tables (the raw reports) load on their own request (views.table_section), as does every page of a
+# table longer than TABLE_PAGE_SIZE rows.
+DASHBOARD_TABLES = ("ranking",)
+LAZY_TABLES = ("industry", "park", "tag")
+TABLE_PAGE_SIZE = 50

@@ -9,4 +9,6 @@ urlpatterns = [
     path("drill/", views.drill, name="drill"),
     path("projects/", views.project_drill, name="projects"),
     path("brief/", views.brief, name="brief"),
+    path("table/<str:table>/", views.table_section, name="table"),
+    path("panels/", views.panels, name="panels"),
 ]

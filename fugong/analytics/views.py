@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from fugong.analytics import brief as briefs
 from fugong.analytics import excel, sections, selectors
 from fugong.analytics.docx import brief_docx
 from fugong.analytics.figures import Scope
+from fugong.analytics.stream import streaming_xlsx_response
 from fugong.core import bounds
 from fugong.core.chosen import follows_choice
 from fugong.core.excel import xlsx_response
@@ -30,7 +32,10 @@ from fugong.enterprises.models import Industry, Tag
 from fugong.enterprises.selectors import search_q
 
 DRILL_PAGE_SIZE = 100
-MAP_KPIS = ["resumption_rate", "on_duty_rate", "capacity_recovery", "reporting_rate", "production_resumed", "on_duty"]
+MAP_KPIS = list(selectors.MAP_VALUES)
+# Above this many counties in scope (the national set) the county filter lists a league's counties once the
+# league is chosen, rather than thousands of options on every page.
+COUNTY_OPTIONS_MAX = 300
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -56,6 +61,8 @@ def _filters(user, scope: Scope) -> dict:
     areas = access.visible_areas(user)
     leagues = areas.filter(level="league")
     counties = areas.filter(level="county", parent_id=scope.league) if scope.league else areas.filter(level="county")
+    if not scope.league and not scope.county and counties.count() > COUNTY_OPTIONS_MAX:
+        counties = counties.none()
     return {
         "leagues": leagues if leagues.count() > 1 else None,
         "counties": counties,
@@ -79,19 +86,84 @@ def _chart_text() -> dict:
     }
 
 
+def _table_context(request, table: selectors.Table, export: str, *, as_of: date, scope: Scope) -> dict:
+    """A breakdown table as the dashboard shows it: a page of TABLE_PAGE_SIZE rows, the totals of all of them,
+    and the links to its other pages (views.table_section, which htmx swaps in place of the card)."""
+    page = Paginator(table.rows, selectors.TABLE_PAGE_SIZE).get_page(request.GET.get("page") if request else None)
+    return {
+        "table": table,
+        "export": export,
+        "rows": page.object_list,
+        "page": page,
+        "section_url": reverse("analytics:table", args=[export]) + "?" + _query(scope, as_of),
+        "tall": export in ("industry", "park"),
+    }
+
+
+def _breakdown(user, export: str, *, as_of: date, scope: Scope) -> selectors.Table | None:
+    """The breakdown behind a table of the dashboard, by its export name; None when the scope has none."""
+    if export == "ranking":
+        by = selectors.ranking_level(user=user, scope=scope)
+        if not by:
+            return None
+    else:
+        by = export
+    return selectors.table(user=user, as_of=as_of, scope=scope, by=by)
+
+
+def _table_labels() -> dict:
+    return {
+        "columns": selectors.TABLE_KEYS,
+        "labels": {k: selectors.FIGURE_LABELS[label]() for k, label, *_r in selectors.FIGURES},
+    }
+
+
+@login_required
+def table_section(request, table):
+    """One breakdown table of the dashboard, one page of it: htmx loads the park and tag tables (they read the
+    raw reports) after the page, and any table's next page in place; without htmx it is a page of its own."""
+    if table not in selectors.DASHBOARD_TABLES + selectors.LAZY_TABLES:
+        raise Http404
+    as_of, scope = read_request(request)
+    found = _breakdown(request.user, table, as_of=as_of, scope=scope)
+    if found is None:
+        raise Http404
+    context = {
+        **_table_context(request, found, table, as_of=as_of, scope=scope),
+        **_table_labels(),
+        "query": _query(scope, as_of),
+        "as_of": as_of,
+        "back": _query(scope, as_of),
+        "heading": f"{selectors.scope_label(user=request.user, scope=scope)} · {found.title}",
+    }
+    template = "analytics/_table.html" if request.htmx else "analytics/table.html"
+    return render(request, template, context)
+
+
 @login_required
 @follows_choice(day_param="as_of")
 def dashboard(request):
     as_of, scope = read_request(request)
     board = selectors.dashboard(user=request.user, as_of=as_of, scope=scope)
     map_kpi = request.GET.get("map", "")
+    tables = {"ranking": board.ranking}
+    lazy = [
+        {"export": key, "title": selectors.TABLE_TITLES[key](),
+         "section_url": reverse("analytics:table", args=[key]) + "?" + _query(scope, as_of)}
+        for key in selectors.LAZY_TABLES
+    ]  # fmt: skip
     context = {
         "board": board,
+        "tables": {
+            key: _table_context(None, found, key, as_of=as_of, scope=scope)
+            for key, found in tables.items()
+            if found is not None
+        },
+        "lazy_tables": lazy,
         "query": _query(scope, as_of),
         "scope_query": _query(scope, None),
         "scope": scope,
-        "columns": selectors.TABLE_KEYS,
-        "labels": {k: selectors.FIGURE_LABELS[label]() for k, label, *_r in selectors.FIGURES},
+        **_table_labels(),
         "since": _("vs %(day)s") % {"day": board.previous_day.strftime("%m-%d")},
         "since_week": _("vs the week before"),
         "map_kpi": map_kpi if map_kpi in MAP_KPIS else MAP_KPIS[0],
@@ -101,10 +173,19 @@ def dashboard(request):
             "links": {"league": "?" + _query(scope, as_of, league="__code__")},
             "text": _chart_text(),
         },
-        "panels": sections.panels(sections.DashboardContext(user=request.user, as_of=as_of, scope=scope)),
+        # Other capabilities' panels load on their own request (views.panels): some read far at national scale.
+        "panels_url": reverse("analytics:panels") + "?" + _query(scope, as_of),
         **_filters(request.user, scope),
     }
     return render(request, "analytics/dashboard.html", context)
+
+
+@login_required
+def panels(request):
+    """The panels other capabilities add to the dashboard (sections.py), loaded by htmx after the page."""
+    as_of, scope = read_request(request)
+    found = sections.panels(sections.DashboardContext(user=request.user, as_of=as_of, scope=scope))
+    return render(request, "analytics/_panels.html", {"panels": found})
 
 
 @login_required
@@ -137,16 +218,18 @@ def drill(request):
     search = request.GET.get("q", "").strip()
     if search:
         rows = rows.filter(search_q(search))
-    totals = selectors.drill_totals(rows)
     label = selectors.scope_label(user=request.user, scope=scope)
     title = f"{label} {selectors.MEASURES[measure]()}"
     if request.GET.get("format") == "xlsx":
-        content = excel.drill_sheet(rows, totals, title=title, as_of=as_of)
+        # Streamed: the first rows leave before the last are read, the totals line added up on the way.
         with translation.override("zh-hans"):
             what = str(selectors.MEASURES[measure]())
         name = selectors.export_name(user=request.user, scope=scope, what=what, day=as_of, ext="xlsx")
-        return xlsx_response(content, name)
-    page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+        return streaming_xlsx_response(excel.drill_stream(rows, title=title, as_of=as_of), name)
+    totals = selectors.drill_totals(rows)
+    paginator = Paginator(rows, DRILL_PAGE_SIZE)
+    paginator.count = totals.enterprises  # counted with the totals already: no second pass over the scope
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "totals": totals,

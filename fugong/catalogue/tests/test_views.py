@@ -191,5 +191,5 @@ def test_the_dashboard_shows_the_catalogue_panel(client, users, catalogue, baoto
     make_claim(catalogue["office"], baotou_enterprise, state="delivered", rating=5)
     assert "catalogue" in keys()
     client.force_login(users[Role.LEAGUE])
-    text = client.get(f"/analytics/?as_of={timezone.localdate().isoformat()}").text
+    text = client.get(f"/analytics/panels/?as_of={timezone.localdate().isoformat()}").text  # the dashboard's panels
     assert "免费信息技术产品" in text and "/catalogue/figures/" in text

@@ -309,14 +309,17 @@ def test_the_dashboard_panels_read_the_same_figures_as_the_stats(client, users, 
     make_problem(ordos_enterprise, category="labour", raised_on=date(2020, 2, 20))
     make_referral(baotou_enterprise, referred_on=date(2020, 2, 20))
     client.force_login(users[Role.REGION])
+    # The dashboard loads its panels after itself (htmx), from /analytics/panels/ with its own date and scope.
+    dashboard = client.get("/analytics/?as_of=2020-02-22").content.decode()
+    assert 'hx-get="/analytics/panels/?as_of=2020-02-22"' in dashboard
     with translation.override("zh-hans"):
-        page = client.get("/analytics/?as_of=2020-02-22", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        page = client.get("/analytics/panels/?as_of=2020-02-22", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'data-testid="panel-problem_ledger"' in page and 'data-testid="panel-financing"' in page
     assert '反映问题</td><td class="text-end text-nowrap fw-bold">2件' in page
     # The Baotou official sees Baotou's problem only, and the referral made there.
     client.force_login(users[Role.LEAGUE])
-    page = client.get("/analytics/?as_of=2020-02-22", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    page = client.get("/analytics/panels/?as_of=2020-02-22", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert '反映问题</td><td class="text-end text-nowrap fw-bold">1件' in page
     # A day before anything was raised: nothing to show, no panel.
-    page = client.get("/analytics/?as_of=2020-02-05").content.decode()
+    page = client.get("/analytics/panels/?as_of=2020-02-05").content.decode()
     assert 'data-testid="panels"' not in page

@@ -120,7 +120,7 @@ def test_the_dashboard_and_the_brief_show_the_loans(client, users, baotou_enterp
     client.force_login(users[Role.REGION])
     day = date.today().isoformat()
     assert "转贷、续贷、展期1笔" in client.get(f"/analytics/brief/?as_of={day}").text
-    page = client.get(f"/analytics/?as_of={day}").text
+    page = client.get(f"/analytics/panels/?as_of={day}").text  # the dashboard's panels, loaded after it
     assert "到期贷款" in page or "Loans falling due" in page
 
 
