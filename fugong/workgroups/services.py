@@ -387,9 +387,43 @@ def _check_group(actor: User | None, group: WorkGroup | None, data: GroupData) -
     return errors
 
 
+def _version(name, leader_id, starts_on, ends_on, leagues, cities, officials) -> str:
+    parts = [name.strip(), str(leader_id or ""), str(starts_on or ""), str(ends_on or "")]
+    parts += [",".join(sorted(str(pk) for pk in pks)) for pks in (leagues, cities, officials)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def group_version(group: WorkGroup) -> str:
+    """What an editor saw of the group; the group changed since then is a conflict, never a silent overwrite."""
+    return _version(
+        group.name, group.leader_id, group.starts_on, group.ends_on, group.leagues.values_list("pk", flat=True),
+        group.cities.values_list("pk", flat=True), group.officials.values_list("pk", flat=True),
+    )  # fmt: skip
+
+
+def _data_version(data: GroupData) -> str:
+    return _version(
+        data.name, data.leader.pk if data.leader else None, data.starts_on, data.ends_on,
+        [a.pk for a in data.leagues], [a.pk for a in data.cities], [u.pk for u in data.officials],
+    )  # fmt: skip
+
+
 @transaction.atomic
-def work_group_save(*, actor: User | None, group: WorkGroup | None = None, data: GroupData) -> WorkGroup:
-    """Forms a work group (group None) or changes one: its name, areas, leader, period and the officials who join."""
+def work_group_save(
+    *, actor: User | None, group: WorkGroup | None = None, data: GroupData, seen_version: str | None = None
+) -> WorkGroup:
+    """Forms a work group (group None) or changes one: its name, areas, leader, period and the officials who join.
+    `seen_version` (group_version when the editor read it) refuses a change over someone else's."""
+    if group is not None and group.pk is not None:
+        # The lock makes two editors of the same version take turns: the second one is told.
+        group = WorkGroup.objects.select_for_update().get(pk=group.pk)
+        # Sent again as stored (a double click), it changes nothing and is no conflict.
+        current = group_version(group)
+        if seen_version is not None and seen_version != current and _data_version(data) != current:
+            raise ValidationError(
+                _("Someone changed this work group since you opened it; the form now shows it as it is."),
+                code="conflict",
+            )
     errors = _check_group(actor, group, data)
     if errors:
         raise ValidationError(errors)

@@ -98,23 +98,14 @@ def group_detail(request, pk):
 
 def _group_form(request, group):
     """The form of a new group (group None) or of a group to change; the region's officials only."""
-    initial = {}
-    if group is not None:
-        initial = {
-            "name": group.name,
-            "leagues": group.leagues.all(),
-            "cities": group.cities.all(),
-            "officials": group.officials.all(),
-            "leader": group.leader_id,
-            "starts_on": group.starts_on,
-            "ends_on": group.ends_on,
-        }
     form = WorkGroupForm(
         request.POST or None,
-        initial=initial,
+        initial=_group_initial(group),
         officials=selectors.official_choices(),
         leaders=selectors.leader_choices(group),
     )
+    version = services.group_version(group) if group is not None else ""
+    conflict = ""
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         data = services.GroupData(
@@ -126,14 +117,39 @@ def _group_form(request, group):
             starts_on=d["starts_on"],
             ends_on=d["ends_on"],
         )
+        seen = request.POST.get("version") if group is not None else None
         try:
-            saved = services.work_group_save(actor=request.user, group=group, data=data)
+            saved = services.work_group_save(actor=request.user, group=group, data=data, seen_version=seen)
         except ValidationError as e:
-            add_service_errors(form, e)
+            if getattr(e, "code", None) == "conflict" and group is not None:
+                # The group as it is now, to change again: the editor's values would overwrite the other change.
+                conflict = e.messages[0]
+                form = WorkGroupForm(
+                    initial=_group_initial(group),
+                    officials=selectors.official_choices(),
+                    leaders=selectors.leader_choices(group),
+                )
+            else:
+                add_service_errors(form, e)
         else:
             messages.success(request, _("Work group saved."))
             return redirect("workgroups:group", pk=saved.pk)
-    return render(request, "workgroups/group_form.html", {"form": form, "group": group})
+    context = {"form": form, "group": group, "version": version, "conflict": conflict}
+    return render(request, "workgroups/group_form.html", context, status=409 if conflict else 200)
+
+
+def _group_initial(group) -> dict:
+    if group is None:
+        return {}
+    return {
+        "name": group.name,
+        "leagues": group.leagues.all(),
+        "cities": group.cities.all(),
+        "officials": group.officials.all(),
+        "leader": group.leader_id,
+        "starts_on": group.starts_on,
+        "ends_on": group.ends_on,
+    }
 
 
 @login_required
