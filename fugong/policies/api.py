@@ -356,8 +356,16 @@ class BenefitOut(Schema):
     league: str
     measure: int
     amount: Decimal
+    relief: str  # what was given when it is not money (amount 0)
     on: date
     source: str
+    delivery: str  # "application" or "automatic": as an imported list said, else as the source says
+
+    @staticmethod
+    def resolve_delivery(obj):
+        if obj.delivery:
+            return obj.delivery
+        return {"application": "application", "automatic": "automatic"}.get(obj.source, "")
 
     @staticmethod
     def resolve_credit_code(obj):

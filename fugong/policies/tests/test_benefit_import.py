@@ -186,3 +186,26 @@ def test_imported_lines_count_as_reached_and_the_rest_are_eligible_not_reached(
     assert [(r.key, r.eligible, r.received, r.not_reached) for r in found.by_league] == [("150200", 2, 1, 1)]
     page = client.get(f"/policies/measures/{wages.pk}/enterprises/?which=not_reached").content.decode()
     assert other.name in page and baotou_enterprise.name not in page
+
+
+def test_the_api_gives_the_relief_and_how_it_was_delivered(client, users, baotou_enterprise, measures):
+    from fugong.policies.tests.test_library_and_api import api
+
+    client.force_login(users[Role.LEAGUE])
+    row = [
+        baotou_enterprise.name,
+        baotou_enterprise.credit_code,
+        "国有房产租金减免",
+        "",
+        "减免3个月房租",
+        "2020-03-01",
+        "",
+    ]
+    client.post(upload(client, clerk_sheet([row])), {"action": "commit"})
+    [line] = api(client, users[Role.ENTERPRISE], "get", "/api/v1/benefits").json()["items"]
+    assert (line["relief"], line["delivery"], line["source"], line["amount"]) == (
+        "减免3个月房租",
+        "application",
+        "import",
+        "0.00",
+    )
