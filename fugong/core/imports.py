@@ -47,7 +47,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -228,7 +228,9 @@ def batch_commit_start(*, importer: Importer, batch: ImportBatch, user, include:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != ImportBatch.State.PREVIEW:
             return ""
-        batch.state, batch.result = ImportBatch.State.SAVING, {"include": include, "total": total}
+        # The language too: rows refused at the save are told in the language of the user who saved.
+        batch.state = ImportBatch.State.SAVING
+        batch.result = {"include": include, "total": total, "language": translation.get_language()}
         batch.save(update_fields=["state", "result"])
         set_progress(batch.pk, 0, total)
         commit_import.enqueue(batch_id=str(batch.pk), module=type(importer).__module__, user_id=user.pk)
@@ -246,14 +248,15 @@ def batch_commit_run(*, batch_id: str, module: str, user_id: int) -> dict:
     user = get_user_model().objects.get(pk=user_id)
     include, total = batch.result.get("include", []), batch.result.get("total", 0)
     try:
-        saved = batch_commit(
-            importer=importer,
-            batch=batch,
-            user=user,
-            include=include,
-            state=ImportBatch.State.SAVING,
-            progress=lambda n: set_progress(batch.pk, n, total),
-        )
+        with translation.override(batch.result.get("language") or settings.LANGUAGE_CODE):
+            saved = batch_commit(
+                importer=importer,
+                batch=batch,
+                user=user,
+                include=include,
+                state=ImportBatch.State.SAVING,
+                progress=lambda n: set_progress(batch.pk, n, total),
+            )
     except Exception as e:
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.SAVING).update(

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from config.testing import credit_code
@@ -195,3 +196,18 @@ def test_another_users_task_is_404(client, users, background, worker):
         assert decide(client, batch, "discard").status_code == 404
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.SAVING
+
+
+def test_rows_refused_by_the_worker_are_told_in_the_language_of_who_saved(client, users, background, worker):
+    client.force_login(users[Role.COUNTY])
+    _codes, content = sheet()
+    batch = preview(client, content)
+    stored = batch.row_set.order_by("pk").first()
+    stored.data["raw"]["name"] = ""
+    stored.save()
+    decide(client, batch, "commit")  # in English (the cookie)
+    with translation.override("zh-hans"):  # the worker's own language
+        worker()
+    batch.refresh_from_db()
+    [failure] = batch.result["failed"]
+    assert failure["row"] == 2 and failure["message"].isascii(), failure
