@@ -441,3 +441,23 @@ def test_bad_moves_answer_400_and_change_nothing(client, users, provider, progra
                            HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
     assert response.status_code in (400, 422), response.content
     assert voucher.events.count() == before and Voucher.objects.get(pk=voucher.pk).state == "requested"
+
+
+def test_the_department_creates_a_programme_from_its_form(client, users):
+    from fugong.catalogue.models import VoucherProgramme
+
+    client.force_login(users[Role.REGION])
+    form = {"name": "2020年第二批云服务券", "budget": "300", "face_values": "1，0.5", "valid_from": "2020-04-01",
+            "valid_until": "2020-06-30", "leagues": ["150200", "150781"], "size_classes": ["small", "micro"],
+            "industry_codes": ["13", "31"], "on_expiry": "carry_over"}  # fmt: skip
+    response = client.post("/catalogue/vouchers/programmes/new/", form)
+    assert response.status_code == 200 and "carry_over_to" in response.context["form"].errors
+    assert not VoucherProgramme.objects.exists()
+    response = client.post("/catalogue/vouchers/programmes/new/", {**form, "on_expiry": "expire"})
+    programme = VoucherProgramme.objects.get()
+    assert response.status_code == 302 and response.url == f"/catalogue/vouchers/programmes/{programme.pk}/"
+    assert (programme.face_values, programme.size_classes, programme.industry_codes) == (
+        ["0.50", "1.00"], ["small", "micro"], "13,31")  # fmt: skip
+    assert sorted(programme.leagues.values_list("code", flat=True)) == ["150200", "150781"]
+    client.force_login(users[Role.LEAGUE])
+    assert client.post("/catalogue/vouchers/programmes/new/", {**form, "name": "x"}).status_code == 404
