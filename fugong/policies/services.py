@@ -713,6 +713,7 @@ def expert_assign(
     """Give an application in expert scoring to an expert of its programme's panel; never one in conflict.
     Assigning again changes nothing."""
     _region_only(actor, "expert")
+    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
     errors = []
     if application.state != State.SCORING:
         errors.append(_("Experts are assigned while the application is in expert scoring."))
