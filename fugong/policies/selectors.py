@@ -447,10 +447,11 @@ def guide_clocks(*, user: User, day: date, policy: Policy | None = None) -> list
     for p in policies:
         done = p.first_guide if p.first_guide is not None and p.first_guide <= day else None
         due = add_working_days(p.issued_on, GUIDE_DAYS)
-        p.guide_clock = _clock(
-            "guide", f"{p.number or p.title}", reverse("policies:policy", args=[p.pk]), p.issued_on, due, done, day
+        out.append(
+            _clock(
+                "guide", f"{p.number or p.title}", reverse("policies:policy", args=[p.pk]), p.issued_on, due, done, day
+            )
         )
-        out.append(p.guide_clock)
     return out
 
 
@@ -493,7 +494,7 @@ def payment_clocks(*, user: User, day: date) -> list[Clock]:
             programme__isnull=True, measure__payment_days__isnull=False, ends_on__lt=day
         ).select_related("measure")
         for n in notices:
-            due = add_working_days(n.ends_on, n.measure.payment_days)
+            due = add_working_days(n.ends_on, n.measure.payment_days or 0)
             out.append(
                 _clock(
                     "payment",

@@ -238,7 +238,7 @@ def check_score_sheet(items) -> list[dict]:
     for i, item in enumerate(items, start=1):
         name = clean(bounds.check_text((item or {}).get("item"), max_length=60)) if isinstance(item, dict) else ""
         try:
-            top = int(item.get("max"))  # type: ignore[union-attr]
+            top = int(item.get("max"))
         except (AttributeError, TypeError, ValueError):
             top = 0
         if not name or name in seen or not 1 <= top <= 100:
@@ -386,12 +386,22 @@ TRANSITIONS = Transitions(
 )
 
 
+def _offered(application: Application, action: str) -> bool:
+    """A move the table allows that this application's path takes: a programme's goes through region review and
+    never to the award straight from the league; an application without a programme the other way round."""
+    if action in LIST_MOVES:
+        return False
+    if application.programme_id is None:
+        return action not in ("region_pass",)
+    return not (action == "award" and application.state == State.PASSED)
+
+
 def allowed_actions(user: User, application: Application) -> list[str]:
-    return [a for a in TRANSITIONS.allowed_actions(application, user) if a not in LIST_MOVES]
+    return [a for a in TRANSITIONS.allowed_actions(application, user) if _offered(application, a)]
 
 
 def move_choices(user: User, application: Application) -> list[tuple[str, object]]:
-    return [(a, label) for a, label in TRANSITIONS.choices(application, user) if a not in LIST_MOVES]
+    return [(a, label) for a, label in TRANSITIONS.choices(application, user) if _offered(application, a)]
 
 
 @transaction.atomic
@@ -583,7 +593,7 @@ def application_move(
             paid_on = on or today
             if amount is None or amount <= 0:
                 raise ValidationError({"amount": [_("Give the amount paid, in 10,000 yuan.")]})
-            if amount > application.awarded_amount:
+            if application.awarded_amount is not None and amount > application.awarded_amount:
                 raise ValidationError(
                     {"amount": [_("More than the award, %(n)s.") % {"n": application.awarded_amount}]}
                 )
@@ -739,7 +749,7 @@ def expert_assign(
             lambda: notify(
                 recipients=[expert],
                 text=_("An application of %(programme)s is assigned to you for scoring.")
-                % {"programme": application.programme.name},
+                % {"programme": application.programme.name if application.programme else ""},
                 link=reverse("policies:score", args=[application.pk]),
                 kind="policy_expert",
             )
@@ -993,7 +1003,7 @@ def objection_handle(
     if outcome == Objection.Outcome.UPHELD and not entry.removed:
         entry.removed_reason = why
         entry.save(update_fields=["removed_reason"])
-        if entry.application_id is not None:
+        if entry.application is not None:
             application_move(
                 actor=actor, application=entry.application, action="remove", comment=why, at=at, _list_move=True
             )
@@ -1028,7 +1038,7 @@ def notice_award(*, actor: User | None, notice: PublicNotice, day: date | None =
             league_id=entry.league_id,
             county_id=entry.county_id,
             measure_id=notice.measure_id,
-            amount=entry.amount,
+            amount=entry.amount or Decimal(0),
             on=day,
             source=Benefit.Source.AUTOMATIC,
             recorded_by=actor,

@@ -464,7 +464,7 @@ def stage_list(request, pk, stage):
     can_run = access.can_run_reviews(request.user)
     if can_run and stage == "scoring":
         for a in rows:
-            a.assignable = _assignable(request.user, a)
+            a.assignable = _assignable(request.user, a)  # type: ignore[attr-defined]
     context = {
         "programme": programme,
         "stage": stage,
@@ -536,7 +536,7 @@ def score(request, pk):
     """The expert's score sheet for one application assigned to them (404 for anyone else)."""
     assignment = access.access_assignment(request.user, pk)
     application = assignment.application
-    sheet = application.programme.score_sheet
+    sheet = application.programme.score_sheet if application.programme else []
     values = {item["item"]: assignment.scores.get(item["item"], "") for item in sheet}
     if request.method == "POST":
         values = {item["item"]: (request.POST.get(f"item-{i}") or "").strip()[:20] for i, item in enumerate(sheet)}
@@ -584,7 +584,7 @@ def reviews(request):
             }
         )
     for p in programmes:
-        for a in p["assigned"]:
+        for a in p["assigned"]:  # type: ignore[attr-defined]
             a.mine = next((x for x in a.assignments.all() if x.expert_id == request.user.pk), None)
     return render(request, "policies/reviews.html", {"programmes": programmes})
 
@@ -595,8 +595,10 @@ def conflict_declare(request, pk):
     programme = access.access_expert_programme(request.user, pk)
     from fugong.enterprises.models import Enterprise
 
-    enterprise_id = bounds.id_param(request.POST.get("enterprise"), "enterprise")
-    enterprise = Enterprise.objects.filter(pk=enterprise_id, policy_applications__programme=programme).first()
+    enterprise_id = bounds.id_param(request.POST.get("enterprise"), "enterprise") or 0
+    enterprise = (
+        Enterprise.objects.filter(pk=enterprise_id, policy_applications__programme=programme).distinct().first()
+    )
     if enterprise is None:
         messages.error(request, _("Choose an applicant of the programme."))
     else:

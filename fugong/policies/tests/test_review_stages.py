@@ -370,7 +370,7 @@ def test_each_stage_list_exports_in_the_form_the_department_files(users, scoring
     assert page.status_code == 200 and [a.pk for a in page.context["rows"]] == [scoring.pk]
     response = client.get(f"/policies/programmes/{scoring.programme_id}/stages/scoring.xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert "专精特新" in rows[0][0] and "专家评审" in rows[0][0]
     assert rows[1][:4] == ["序号", "企业名称", "统一社会信用代码", "盟市"]
     assert rows[2][0] == 1 and rows[2][1] == scoring.enterprise.name and rows[2][3] == "包头市"
