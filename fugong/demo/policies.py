@@ -325,7 +325,9 @@ def _stages(programme, candidates, experts, region, rng) -> dict[str, int]:
             reason="曾在该企业任技术顾问",
             at=_at(day["region"]),
         )
-    first, second, third = [], [], []
+    first: list[tuple[Application, Decimal]] = []
+    second: list[tuple[Application, Decimal]] = []
+    third: list[tuple[Application, Decimal]] = []
     for i, (application, amount) in enumerate(candidates):
         application = services.application_move(
             actor=region, application=application, action="region_pass", at=_at(day["region"])
@@ -383,8 +385,8 @@ def _stages(programme, candidates, experts, region, rng) -> dict[str, int]:
         for j, entry in enumerate(entries):
             if handled.get(entry.pk) == "upheld":
                 continue
-            application = Application.objects.get(pk=entry.application_id)
-            amount = min(entry.amount, next(a for app, a in first if app.pk == application.pk))
+            application, drawn = next((app, a) for app, a in first if app.pk == entry.application_id)
+            amount = min(entry.amount or drawn, drawn)
             awarded = services.application_move(
                 actor=region, application=application, action="award", amount=amount, at=_at(date(2020, 3, 11))
             )
