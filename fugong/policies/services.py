@@ -723,7 +723,7 @@ def expert_assign(
     """Give an application in expert scoring to an expert of its programme's panel; never one in conflict.
     Assigning again changes nothing."""
     _region_only(actor, "expert")
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     errors = []
     if application.state != State.SCORING:
         errors.append(_("Experts are assigned while the application is in expert scoring."))
@@ -798,7 +798,9 @@ def scores_save(
     """The expert's points for every item of the score sheet, each from 0 to the item's maximum; a point
     outside its range is refused naming the item. Scoring again replaces the points while scoring is open."""
     assignment = (
-        ExpertAssignment.objects.select_for_update().select_related("application__programme").get(pk=assignment.pk)
+        ExpertAssignment.objects.select_for_update(of=("self",))
+        .select_related("application__programme")
+        .get(pk=assignment.pk)
     )
     application = assignment.application
     if assignment.expert_id != actor.pk:
@@ -986,7 +988,7 @@ def objection_handle(
     """Uphold an objection (its entry leaves the list, its application is declined, with the reason) or dismiss
     it (the reason recorded)."""
     _region_only(actor, "outcome")
-    objection = Objection.objects.select_for_update().select_related("entry__notice").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("entry__notice").get(pk=objection.pk)
     if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.DISMISSED):
         raise ValidationError({"outcome": [_("Uphold or dismiss.")]})
     why = cases.text(bounds.check_text(reason, max_length=300, multiline=True))
