@@ -75,6 +75,9 @@ NAVIGATION = [
     NavItem(_("Policy applications"), "policies:applications", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Benefits delivered"), "policies:benefits", AREA_ROLES | {Role.ENTERPRISE}),
     NavItem(_("Policy figures"), "policies:stats", AREA_ROLES),
+    NavItem(_("Public notices"), "policies:public_notices", PEOPLE),
+    NavItem(_("Expert reviews"), "policies:reviews", frozenset({Role.HANDLER})),
+    NavItem(_("Policy clocks"), "policies:clocks", frozenset({Role.REGION})),
     # ---- security ----
     NavItem(_("Signed-in sessions"), "security:sessions", PEOPLE),
     NavItem(_("Accounts"), "security:accounts", frozenset({Role.SYSADMIN})),

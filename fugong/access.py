@@ -1121,10 +1121,15 @@ from fugong.policies.models import (  # noqa: E402 - kept in this block to ease 
     Application,
     ApplicationAttachment,
     Benefit,
+    Conflict,
+    ExpertAssignment,
     Measure,
+    NoticeEntry,
+    Objection,
     Policy,
     PolicyAttachment,
     Programme,
+    PublicNotice,
 )
 
 
@@ -1176,6 +1181,8 @@ def visible_applications(user: User) -> QuerySet[Application]:
         return Application.objects.none()
     if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
         return Application.objects.filter(enterprise_id=user.enterprise_id)
+    if can_be_expert(user):
+        return expert_applications(user)
     scope = area_scope(user)
     return Application.objects.none() if scope is None else Application.objects.filter(scope)
 
@@ -1221,7 +1228,101 @@ def can_see_application(user: User, application: Application) -> bool:
         return False
     if user.role == Role.ENTERPRISE:
         return application.enterprise_id == user.enterprise_id
+    if can_be_expert(user):
+        return expert_applications(user).filter(pk=application.pk).exists()
     return in_area_scope(user, league_id=application.league_id, county_id=application.county_id)
+
+
+# Review in stages (issue 14 §3): the region runs a programme's review after the league; experts score. An expert is a
+# department handler (责任部门专人; outside experts get a handler account of an experts' department) named to a
+# programme's panel: they see the applications assigned to them and nothing else, never one they declared a
+# conflict with. Officials never sit on a panel: they see their area's applications anyway.
+
+
+def can_be_expert(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.HANDLER
+
+
+def can_run_reviews(user: User) -> bool:
+    """Region review, experts, shortlist, public notice, objections handled, award and disbursement."""
+    return can_edit_policies(user)
+
+
+def expert_applications(user: User) -> QuerySet[Application]:
+    """The applications assigned to the expert, less any they declared a conflict with (by application or by
+    enterprise): the declaration removes the assignment, the filter holds even if one were left behind."""
+    if not can_be_expert(user):
+        return Application.objects.none()
+    conflicts = Conflict.objects.filter(expert_id=user.pk)
+    return (
+        Application.objects.filter(assignments__expert_id=user.pk)
+        .exclude(pk__in=conflicts.filter(application__isnull=False).values("application_id"))
+        .exclude(
+            pk__in=Application.objects.filter(
+                enterprise_id__in=conflicts.values("enterprise_id"), programme_id__in=conflicts.values("programme_id")
+            ).values("pk")
+        )
+    )
+
+
+def access_assignment(user: User, application_pk: int) -> ExpertAssignment:
+    """The expert's own assignment on an application: 404 for everyone else, and for a conflicted one."""
+    return _first_or_404(
+        ExpertAssignment.objects.select_related("application__enterprise", "application__programme").filter(
+            application__in=expert_applications(user), application_id=application_pk, expert_id=user.pk
+        )
+    )
+
+
+def expert_programmes(user: User) -> QuerySet[Programme]:
+    if not can_be_expert(user):
+        return Programme.objects.none()
+    return Programme.objects.filter(experts=user)
+
+
+def access_expert_programme(user: User, pk: int) -> Programme:
+    return _first_or_404(expert_programmes(user).select_related("measure__policy").filter(pk=pk))
+
+
+def can_see_stages(user: User) -> bool:
+    """The stage lists of a programme and their exports: officials, over their area."""
+    return user.is_authenticated and user.is_active and user.is_official and area_scope(user) is not None
+
+
+def visible_public_notices(user: User) -> QuerySet[PublicNotice]:
+    """A public notice (公示) is public: every signed-in person reads it."""
+    if not (user.is_authenticated and user.is_active):
+        return PublicNotice.objects.none()
+    return PublicNotice.objects.all()
+
+
+def access_public_notice(user: User, pk: int) -> PublicNotice:
+    return _first_or_404(visible_public_notices(user).select_related("measure__policy", "programme").filter(pk=pk))
+
+
+def can_see_objections(user: User, entry: NoticeEntry) -> bool:
+    """Who objected and why: officials of the entry's area (and the region)."""
+    return user.is_official and in_area_scope(user, league_id=entry.league_id, county_id=entry.county_id)
+
+
+def can_record_objection(user: User, entry: NoticeEntry) -> bool:
+    """Objections come to the department by letter, phone or in person: an official of the area records them."""
+    return can_edit_registry(user) and can_see_objections(user, entry)
+
+
+def access_notice_entry(user: User, pk: int) -> NoticeEntry:
+    """An entry whose objections the user may record: 404 for anyone else."""
+    entry = _first_or_404(NoticeEntry.objects.select_related("notice", "enterprise").filter(pk=pk))
+    if not can_record_objection(user, entry):
+        raise Http404
+    return entry
+
+
+def access_objection(user: User, pk: int) -> Objection:
+    """An objection the region handles: 404 for everyone else."""
+    if not can_run_reviews(user):
+        raise Http404
+    return _first_or_404(Objection.objects.select_related("entry__notice", "entry__application").filter(pk=pk))
 
 
 def visible_benefits(user: User) -> QuerySet[Benefit]:

@@ -953,6 +953,122 @@ MATRIX.update(
         "policies:benefits_export": Case(lambda c, i: "/policies/benefits/export.xlsx", ALL, scoped=False),
     }
 )
+# ---- policies: review in stages, experts, public notices, clocks ----
+# The region runs the review; the handler persona sits on the programme's panel and is assigned the inside
+# enterprise's application only; a public notice is public.
+EXPERT = frozenset({Role.HANDLER})
+
+
+def _scoring(ctx, inside):
+    return ctx["scoring_in"] if inside else ctx["scoring_out"]
+
+
+SCORES = {"scores": {"技术创新能力": 30, "市场前景": 20, "财务状况": 25}}
+MATRIX.update(
+    {
+        "policies:programme_create": Case(
+            lambda c, i: f"/policies/measures/{c['review_programme'].measure_id}/programmes/new/",
+            frozenset({Role.REGION}),
+            scoped=False,
+        ),
+        "policies:propose_automatic": Case(
+            lambda c, i: f"/policies/measures/{c['automatic'].pk}/public-notice/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            scoped=False,
+            body={"days": "5"},
+        ),
+        "policies:expert_add": Case(
+            lambda c, i: f"/policies/programmes/{c['review_programme'].pk}/experts/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            scoped=False,
+            body={"username": "erin_handler"},
+        ),
+        "policies:stage": Case(
+            lambda c, i: f"/policies/programmes/{c['review_programme'].pk}/stages/scoring/", OFFICIALS, scoped=False
+        ),
+        "policies:stage_export": Case(
+            lambda c, i: f"/policies/programmes/{c['review_programme'].pk}/stages/scoring.xlsx", OFFICIALS, scoped=False
+        ),
+        "policies:publish_shortlist": Case(
+            lambda c, i: f"/policies/programmes/{c['review_programme'].pk}/public-notice/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            scoped=False,
+        ),
+        "policies:conflict": Case(
+            lambda c, i: f"/policies/programmes/{c['review_programme'].pk}/conflicts/",
+            EXPERT,
+            method="post",
+            ok=302,
+            scoped=False,
+            body=lambda c, i: {"enterprise": c["outside"].pk, "reason": "矩阵"},
+        ),
+        "policies:assign": Case(
+            lambda c, i: f"/policies/applications/{_scoring(c, i).pk}/experts/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            body=lambda c, i: {"expert": c["expert"].pk},
+        ),
+        # Only the expert assigned opens the score sheet; the other application is not found, for everyone.
+        "policies:score": Case(
+            lambda c, i: f"/policies/applications/{_scoring(c, i).pk}/score/", EXPERT, out_allowed=frozenset()
+        ),
+        "policies:reviews": Case(lambda c, i: "/policies/reviews/", EXPERT, scoped=False),
+        "policies:public_notices": Case(lambda c, i: "/policies/public-notices/", ALL, scoped=False),
+        "policies:public_notice": Case(
+            lambda c, i: f"/policies/public-notices/{c['public_notice'].pk}/", ALL, scoped=False
+        ),
+        "policies:public_notice_export": Case(
+            lambda c, i: f"/policies/public-notices/{c['public_notice'].pk}.xlsx", ALL, scoped=False
+        ),
+        "policies:notice_award": Case(
+            lambda c, i: f"/policies/public-notices/{c['public_notice'].pk}/award/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            scoped=False,
+        ),
+        "policies:objection": Case(
+            lambda c, i: f"/policies/public-notices/entries/{c['entry_in' if i else 'entry_out'].pk}/objections/",
+            OFFICIALS,
+            method="post",
+            ok=302,
+            body={"objector": "匿名", "text": "矩阵异议"},
+        ),
+        "policies:objection_handle": Case(
+            lambda c, i: f"/policies/objections/{c['objection'].pk}/",
+            frozenset({Role.REGION}),
+            method="post",
+            ok=302,
+            scoped=False,
+            body={"outcome": "dismissed", "reason": "经核实无误"},
+        ),
+        "policies:clocks": Case(lambda c, i: "/policies/clocks/", frozenset({Role.REGION}), scoped=False),
+        "api:assign_expert": Case(
+            lambda c, i: f"/api/v1/applications/{_scoring(c, i).pk}/experts",
+            frozenset({Role.REGION}),
+            method="post",
+            body=lambda c, i: {"expert": "erin_handler"},
+        ),
+        "api:put_scores": Case(
+            lambda c, i: f"/api/v1/applications/{_scoring(c, i).pk}/scores",
+            EXPERT,
+            method="put",
+            body=SCORES,
+            out_allowed=frozenset(),
+        ),
+        "api:list_public_notices": Case(lambda c, i: "/api/v1/public-notices", ALL, scoped=False),
+        "api:get_public_notice": Case(
+            lambda c, i: f"/api/v1/public-notices/{c['public_notice'].pk}", ALL, scoped=False
+        ),
+    }
+)
 
 
 def _benefit_batch(ctx, inside):

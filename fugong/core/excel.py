@@ -134,15 +134,19 @@ def write_xlsx(
     subtitle: str = "",
     sheet_name: str = "",
     extra_sheets: Sequence[ExtraSheet] = (),
+    footer: Sequence[str] = (),
 ) -> bytes:
-    """A workbook with a title row, a header row, frozen panes and print settings; rows are cell values."""
+    """A workbook with a title row, a header row, frozen panes and print settings; rows are cell values; `footer`
+    lines follow the table after a blank row (a department's signature and date lines)."""
     output = io.BytesIO()
     # constant_memory streams each row to a temporary file, so a large export stays flat in memory.
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
     fmt = _formats(workbook)
     sheet = workbook.add_worksheet(_sheet_name(sheet_name or title))
     heading = f"{title}　{subtitle}" if subtitle else title
-    _write_table(sheet, fmt, heading, [str(c.label) for c in columns], rows, [c.width for c in columns])
+    last = _write_table(sheet, fmt, heading, [str(c.label) for c in columns], rows, [c.width for c in columns])
+    for n, line in enumerate(footer, start=last + 2):
+        sheet.write_string(n, 0, str(line))
     for i, column in enumerate(columns):
         if column.hidden:
             sheet.set_column(i, i, column.width, None, {"hidden": True})
@@ -175,7 +179,8 @@ def _formats(workbook):
     }
 
 
-def _write_table(sheet, fmt, heading: str, headers: list[str], rows: Iterable[Sequence], widths: list[int]) -> None:
+def _write_table(sheet, fmt, heading: str, headers: list[str], rows: Iterable[Sequence], widths: list[int]) -> int:
+    """Writes the table; answers the index of its last row."""
     for i, width in enumerate(widths):
         sheet.set_column(i, i, width)
     sheet.set_landscape()
@@ -186,9 +191,12 @@ def _write_table(sheet, fmt, heading: str, headers: list[str], rows: Iterable[Se
     sheet.write_string(0, 0, heading, fmt["title"])
     for i, header in enumerate(headers):
         sheet.write_string(1, i, header, fmt["header"])
+    last = 1
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values):
             _write_cell(sheet, r, c, value, fmt)
+        last = r
+    return last
 
 
 def _write_cell(sheet, row: int, col: int, value, fmt) -> None:

@@ -19,10 +19,15 @@ from fugong.policies.models import (
     ApplicationAttachment,
     ApplicationEvent,
     Benefit,
+    Conflict,
+    ExpertAssignment,
     Measure,
+    NoticeEntry,
+    Objection,
     Policy,
     PolicyAttachment,
     Programme,
+    PublicNotice,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -156,6 +161,9 @@ def build_policies(ctx) -> dict[str, int]:
                 ),
             )
     fund = measures["专精特新中小企业专项资金"]
+    fund.payment_days = PAYMENT_DAYS
+    fund.save(update_fields=["payment_days"])
+    Policy.objects.filter(number="内工信中小字〔2020〕28号").update(guide_required=True)
     programme = Programme.objects.create(
         measure=fund,
         name="2020年自治区专精特新中小企业专项资金",
@@ -164,7 +172,12 @@ def build_policies(ctx) -> dict[str, int]:
         closes_on=date(2020, 3, 15),
         materials=MATERIALS,
         max_amount=Decimal(100),
+        published_on=GUIDE_DAY,
+        score_sheet=SCORE_SHEET,
+        notice_days=5,
     )
+    experts = _experts(programme)
+    candidates: list[tuple[Application, Decimal]] = []
     everyone = Enterprise.objects.all()
     counts = {"policies": len(DOCUMENTS), "measures": len(measures), "applications": 0, "awarded": 0}
 
@@ -191,6 +204,7 @@ def build_policies(ctx) -> dict[str, int]:
 
     def review(application, day, award_share, amount):
         services.application_move(actor=None, application=application, action="submit", at=_at(day))
+        programme_path = application.programme_id is not None
         reviewer = league_users.get(application.league_id) or region
         if rng.random() < 0.15:
             services.application_move(
@@ -207,6 +221,9 @@ def build_policies(ctx) -> dict[str, int]:
             actor=reviewer, application=application, action="pass", at=_at(day + timedelta(days=1))
         )
         if rng.random() < award_share:
+            if programme_path:  # on to region review, the experts and the public notice (stages below)
+                candidates.append((application, amount))
+                return
             services.application_move(
                 actor=region, application=application, action="award", amount=amount, at=_at(day + timedelta(days=2))
             )
@@ -219,6 +236,7 @@ def build_policies(ctx) -> dict[str, int]:
         applied_on = date(2020, 2, 15) + timedelta(days=rng.randint(0, 5))
         a = apply(e, fund, applied_on, Decimal(rng.choice([30, 50, 80, 100])), programme)
         review(a, applied_on, 0.8, Decimal(rng.choice([30, 50, 50, 80])))
+    counts.update(_stages(programme, candidates, experts, region, random.Random(f"{ctx.seed}:stages")))  # noqa: S311
     # Interest discounts and technical-upgrade subsidies for producers of epidemic-control supplies.
     for title, share, amounts in (
         ("防疫重点保障企业贷款贴息", 0.6, [20, 50, 100]),
@@ -246,6 +264,149 @@ def build_policies(ctx) -> dict[str, int]:
     return counts
 
 
+GUIDE_DAY = date(2020, 2, 14)  # the guide of 28号 (issued 10 February), due by the 19th: on time
+PAYMENT_DAYS = 10  # the support funds are paid within 10 working days of the award
+SCORE_SHEET = [
+    {"item": "技术创新能力", "max": 30},
+    {"item": "专业化水平", "max": 25},
+    {"item": "市场前景", "max": 25},
+    {"item": "财务状况", "max": 20},
+]
+EXPERTS = [("expert_zhang", "张", "教授"), ("expert_wang", "王", "高工"), ("expert_liu", "刘", "会计师")]
+EXPERT_DEPARTMENT = "评审专家库"
+
+
+def _experts(programme) -> list[User]:
+    """Three outside experts, handler accounts of the experts' department, on the programme's panel."""
+    from fugong.accounts import services as account_services
+    from fugong.accounts.models import Department
+    from fugong.demo.steps import PASSWORD
+
+    department = Department.objects.get_or_create(name=EXPERT_DEPARTMENT)[0]
+    experts = []
+    for username, last, first in EXPERTS:
+        user = account_services.user_create(
+            username=username, role=Role.HANDLER, password=PASSWORD, department=department
+        )
+        User.objects.filter(pk=user.pk).update(last_name=last, first_name=first)
+        services.expert_add(actor=None, programme=programme, expert=user)
+        experts.append(user)
+    return experts
+
+
+def _stages(programme, candidates, experts, region, rng) -> dict[str, int]:
+    """The 专精特新 applications the league passed go on through the stages, so that each stage holds a few by the
+    end of March: region review on 24 February, three experts (one declares a conflict with one applicant), a first
+    shortlist published on 3 March for 5 working days (an objection dismissed, one upheld), awards on 11 March and
+    payments within 10 working days (one late, a few not yet); a second shortlist in public notice from 23 March,
+    a third shortlisted after it, and a few still with the experts."""
+    day = {"region": date(2020, 2, 24), "assign": date(2020, 2, 25), "score": date(2020, 2, 27)}
+    stage_counts = {"scoring": 0, "not_shortlisted": 0, "noticed": 0}
+
+    def scored(application, quality):
+        for k, expert in enumerate(experts):
+            if application.enterprise_id == conflicted and k == 0:
+                continue
+            assignment = services.expert_assign(
+                actor=region, application=application, expert=expert, at=_at(day["assign"])
+            )
+            points = {}
+            for item in SCORE_SHEET:
+                share = min(1.0, max(0.3, quality + rng.uniform(-0.08, 0.08)))
+                points[item["item"]] = Decimal(round(item["max"] * share, 1)).quantize(Decimal("0.1"))
+            services.scores_save(actor=expert, assignment=assignment, points=points, at=_at(day["score"]))
+
+    conflicted = candidates[1][0].enterprise_id if len(candidates) > 1 else None
+    if conflicted is not None:  # the first expert once worked for this applicant
+        services.conflict_declare(
+            actor=experts[0],
+            programme=programme,
+            enterprise=candidates[1][0].enterprise,
+            reason="曾在该企业任技术顾问",
+            at=_at(day["region"]),
+        )
+    first: list[tuple[Application, Decimal]] = []
+    second: list[tuple[Application, Decimal]] = []
+    third: list[tuple[Application, Decimal]] = []
+    for i, (application, amount) in enumerate(candidates):
+        application = services.application_move(
+            actor=region, application=application, action="region_pass", at=_at(day["region"])
+        )
+        if i % 8 == 0:  # still with the experts: one assigned, not yet scored
+            services.expert_assign(actor=region, application=application, expert=experts[-1], at=_at(date(2020, 3, 25)))
+            stage_counts["scoring"] += 1
+            continue
+        scored(application, rng.uniform(0.5, 0.95))
+        average = services.score_summary(application.assignments.all()).average or Decimal(0)
+        if average < 60:
+            services.application_move(
+                actor=region,
+                application=application,
+                action="not_shortlisted",
+                reason="综合得分未达入围分数线（60分）",
+                at=_at(date(2020, 3, 2)),
+            )
+            stage_counts["not_shortlisted"] += 1
+            continue
+        (second if i % 8 == 1 else third if i % 8 == 2 else first).append((application, amount))
+
+    def shortlist(batch, on):
+        for application, _amount in batch:
+            services.application_move(actor=region, application=application, action="shortlist", at=_at(on))
+
+    shortlist(first, date(2020, 3, 2))
+    if first:
+        notice = services.notice_publish_shortlist(actor=region, programme=programme, published_on=date(2020, 3, 3))
+        entries = list(notice.entries.order_by("pk"))
+        handled = {}
+        for j, (outcome, objector, text, reason) in enumerate(
+            [
+                (
+                    "dismissed",
+                    "某同行企业（匿名来电）",
+                    "该企业研发投入数据偏高",
+                    "经核对2019年度审计报告，研发投入数据属实",
+                ),
+                (
+                    "upheld",
+                    "包头市市场监管局（来函）",
+                    "该企业2019年度存在严重违法失信记录",
+                    "经核实列入严重违法失信名单，撤销支持",
+                ),
+            ][: max(0, len(entries) - 1)]
+        ):
+            objection = services.objection_record(
+                actor=region, entry=entries[j], objector=objector, text=text, at=_at(date(2020, 3, 5 + j))
+            )
+            services.objection_handle(
+                actor=region, objection=objection, outcome=outcome, reason=reason, at=_at(date(2020, 3, 9))
+            )
+            handled[entries[j].pk] = outcome
+        for j, entry in enumerate(entries):
+            if handled.get(entry.pk) == "upheld":
+                continue
+            application, drawn = next((app, a) for app, a in first if app.pk == entry.application_id)
+            amount = min(entry.amount or drawn, drawn)
+            awarded = services.application_move(
+                actor=region, application=application, action="award", amount=amount, at=_at(date(2020, 3, 11))
+            )
+            if j % 4 == 3:
+                continue  # not paid yet: its clock runs past 25 March
+            paid_on = date(2020, 3, 27) if j == 4 else date(2020, 3, 18)
+            services.application_move(
+                actor=region, application=awarded, action="disburse", amount=amount, on=paid_on, at=_at(paid_on)
+            )
+        stage_counts["noticed"] += len(entries)
+    shortlist(second, date(2020, 3, 20))
+    if second:
+        services.notice_publish_shortlist(actor=region, programme=programme, published_on=date(2020, 3, 23))
+    shortlist(third, date(2020, 3, 27))
+    # Before the stages, the demo awarded every candidate by 21 February: what the brief of the 22nd counted then.
+    stage_counts["candidates"] = len(candidates)
+    stage_counts["candidate_amount"] = int(sum(amount for _a, amount in candidates))
+    return {f"zjtx_{k}": v for k, v in stage_counts.items()}
+
+
 def _deliver(measure, enterprises, day, amount_of) -> int:
     rows = [
         Benefit(
@@ -264,11 +425,17 @@ def _deliver(measure, enterprises, day, amount_of) -> int:
 
 
 def wipe_policies() -> None:
+    Objection.objects.all().delete()
+    NoticeEntry.objects.all().delete()
+    PublicNotice.objects.all().delete()
+    ExpertAssignment.objects.all().delete()
+    Conflict.objects.all().delete()
     Benefit.objects.all().delete()
     ApplicationAttachment.objects.all().delete()
     ApplicationEvent.objects.all().delete()
     Application.objects.all().delete()
     Programme.objects.all().delete()
+    User.objects.filter(department__name=EXPERT_DEPARTMENT).delete()
     Measure.objects.all().delete()
     PolicyAttachment.objects.all().delete()
     Policy.objects.all().delete()

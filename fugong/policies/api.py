@@ -22,6 +22,7 @@ measures = Router(tags=["policies"])
 programmes = Router(tags=["policies"])
 applications = Router(tags=["policies"])
 benefits = Router(tags=["policies"])
+public_notices = Router(tags=["policies"])
 
 
 class MeasureOut(Schema):
@@ -252,6 +253,13 @@ def list_programmes(request):
     return Programme.objects.filter(measure__in=access.visible_measures(request.auth))
 
 
+class ScoresOut(Schema):
+    count: int
+    average: Decimal | None
+    spread: Decimal | None
+    stdev: Decimal | None
+
+
 class ApplicationOut(EnterpriseCaseOut):
     measure: int
     programme: int | None
@@ -259,8 +267,16 @@ class ApplicationOut(EnterpriseCaseOut):
     requested_amount: Decimal
     submitted_on: date | None
     awarded_amount: Decimal | None
+    awarded_on: date | None
+    disbursed_amount: Decimal | None
+    disbursed_on: date | None
     declined_reason: str
     allowed_actions: list[str]
+    scores: ScoresOut
+
+    @staticmethod
+    def resolve_scores(obj):
+        return services.score_summary(obj.assignments.all())
 
     @staticmethod
     def resolve_measure(obj):
@@ -304,10 +320,14 @@ class ApplicationIn(Schema):
 
 
 class MoveIn(Schema):
+    """`action` one of the application's `allowed_actions`: submit, return, pass, decline, region_pass,
+    not_shortlisted, shortlist, award (`amount`), disburse (`amount`, `on`), comment."""
+
     action: Text(20)
     amount: Amount(12, 2) | None = None
     reason: Text(300) = ""
     comment: Text(multiline=True) = ""
+    on: Day() | None = None
 
 
 @applications.get("", response=list[ApplicationOut])
@@ -388,3 +408,122 @@ class BenefitOut(Schema):
 @paginate(Pagination)
 def list_benefits(request):
     return selectors.benefit_list(user=request.auth)
+
+
+class AssignIn(Schema):
+    expert: Text(150)
+
+
+class AssignmentOut(Schema):
+    application: int
+    expert: str
+    assigned_at: str
+    scores: dict
+    total: Decimal | None
+
+    @staticmethod
+    def resolve_application(obj):
+        return obj.application_id
+
+    @staticmethod
+    def resolve_expert(obj):
+        return obj.expert.username
+
+    @staticmethod
+    def resolve_assigned_at(obj):
+        return obj.assigned_at.isoformat()
+
+
+@applications.post(
+    "/{int:application_id}/experts", response={200: AssignmentOut, 400: Error, 404: Error}, url_name="assign_expert"
+)
+def assign_expert(request, application_id: Id, payload: AssignIn):
+    """The region gives an application in expert scoring to an expert of its programme's panel (by user name);
+    an expert who declared a conflict with it is refused. Assigning again changes nothing."""
+    application = access.access_application(request.auth, application_id)
+    if not access.can_run_reviews(request.auth):
+        raise Http404
+    expert = application.programme.experts.filter(username=payload.expert).first() if application.programme else None
+    if expert is None:
+        raise ValidationError(
+            {"expert": [_("%(name)s is not on the programme's panel of experts.") % {"name": payload.expert}]}
+        )
+    return services.expert_assign(actor=request.auth, application=application, expert=expert)
+
+
+class ScoresIn(Schema):
+    scores: dict[Text(60), Amount(5, 1)]
+
+
+@applications.put(
+    "/{int:application_id}/scores", response={200: AssignmentOut, 400: Error, 404: Error}, url_name="put_scores"
+)
+def put_scores(request, application_id: Id, payload: ScoresIn):
+    """The expert's points for every item of the programme's score sheet (`{"scores": {"技术创新能力": 25}}`);
+    only the expert assigned (404 for anyone else, and for an application in conflict); a point outside its
+    item's range is refused naming the item."""
+    assignment = access.access_assignment(request.auth, application_id)
+    return services.scores_save(actor=request.auth, assignment=assignment, points=payload.scores)
+
+
+class NoticeOut(Schema):
+    id: int
+    measure: int
+    programme: int | None
+    title: str
+    published_on: date
+    days: int
+    ends_on: date
+    status: str
+    awarded_on: date | None
+
+    @staticmethod
+    def resolve_measure(obj):
+        return obj.measure_id
+
+    @staticmethod
+    def resolve_programme(obj):
+        return obj.programme_id
+
+
+class EntryOut(Schema):
+    id: int
+    credit_code: str
+    enterprise: str
+    league: str
+    amount: Decimal | None
+    score: Decimal | None
+    removed_reason: str
+
+    @staticmethod
+    def resolve_credit_code(obj):
+        return obj.enterprise.credit_code
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_league(obj):
+        return obj.league_id
+
+
+class NoticeDetailOut(NoticeOut):
+    entries: list[EntryOut]
+
+    @staticmethod
+    def resolve_entries(obj, context):
+        return list(selectors.notice_entries(user=context["request"].auth, notice=obj))
+
+
+@public_notices.get("", response=list[NoticeOut])
+@paginate(Pagination)
+def list_public_notices(request):
+    return access.visible_public_notices(request.auth)
+
+
+@public_notices.get("/{int:notice_id}", response={200: NoticeDetailOut, 404: Error})
+def get_public_notice(request, notice_id: Id):
+    """A public notice (公示) with its list: the entries still on it (officials of the area also see those removed,
+    with the reason)."""
+    return access.access_public_notice(request.auth, notice_id)

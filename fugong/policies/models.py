@@ -22,6 +22,9 @@ class Policy(TimeStampedModel):
     text = models.TextField(_("text"), blank=True)
     # Demo and sample documents are written here, not copied from the issuer: the pages say so.
     illustrative = models.BooleanField(_("illustrative text"), default=False)
+    # A policy that calls for an application guide (资金申报指南) is due one within 7 working days
+    # of its issue (services.GUIDE_DAYS).
+    guide_required = models.BooleanField(_("calls for an application guide"), default=False)
     # Search keys, derived by the service that saves the policy.
     title_initials = models.CharField(max_length=200, editable=False, db_index=True)
     search_text = models.TextField(editable=False, blank=True)
@@ -92,6 +95,9 @@ class Measure(TimeStampedModel):
     # Names and phones of the officials to ask: encrypted at rest like every contact (docs/security.md).
     contacts = EncryptedCharField(_("contacts"), max_length=200, blank=True)
     rule = models.JSONField(_("eligibility"), default=dict)
+    # The period within which an award is paid (资金拨付), in working days from the award (a programme's) or from
+    # the end of the public notice (a list delivered automatically); empty: no clock.
+    payment_days = models.PositiveSmallIntegerField(_("payment period (working days)"), null=True, blank=True)
 
     class Meta:
         ordering = ["policy_id", "pk"]
@@ -112,6 +118,13 @@ class Programme(TimeStampedModel):
     closes_on = models.DateField(_("window closes"))
     materials = models.JSONField(_("required materials"), default=list, blank=True)
     max_amount = models.DecimalField(_("largest award (10k yuan)"), max_digits=12, decimal_places=2)
+    published_on = models.DateField(_("guide published on"), null=True, blank=True)
+    # The score sheet as data: [{"item": "技术创新能力", "max": 30}, ...]; each expert scores every item in 0..max.
+    score_sheet = models.JSONField(_("score sheet"), default=list, blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="expert_programmes", verbose_name=_("experts")
+    )
 
     class Meta:
         ordering = ["-opens_on", "pk"]
@@ -135,7 +148,13 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for completion")
     PASSED = "passed", _("Passed league review")
+    # A programme's application, after the league: region review, expert scoring, shortlist, public notice, award,
+    # disbursement. An application to a measure without a programme is awarded straight after the league.
+    SCORING = "scoring", _("Expert scoring")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    NOTICE = "notice", _("In public notice")
     AWARDED = "awarded", _("Awarded")
+    DISBURSED = "disbursed", _("Disbursed")
     DECLINED = "declined", _("Declined")
 
 
@@ -155,6 +174,11 @@ class Application(CaseModel):
         _("awarded (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     declined_reason = models.CharField(_("reason declined"), max_length=300, blank=True)
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
+    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    disbursed_amount = models.DecimalField(
+        _("disbursed (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
 
     class Meta:
@@ -165,6 +189,11 @@ class Application(CaseModel):
             models.CheckConstraint(
                 name="application_awarded_has_amount",
                 condition=~models.Q(state="awarded") | models.Q(awarded_amount__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="application_disbursed_has_amount",
+                condition=~models.Q(state="disbursed")
+                | models.Q(disbursed_amount__isnull=False, disbursed_on__isnull=False),
             ),
             models.CheckConstraint(name="application_amount_positive", condition=models.Q(requested_amount__gt=0)),
         ]
@@ -178,6 +207,135 @@ class ApplicationEvent(CaseEvent):
     case_field = "application"
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="events")
+
+
+class ExpertAssignment(models.Model):
+    """An expert of the programme's panel given one application to score; `scores` holds the points per item of
+    the score sheet as it stood when scored, `total` their sum."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="expert_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned at"))
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    total = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="one_assignment_per_expert")]
+
+    def __str__(self):
+        return f"{self.application_id} {self.expert_id}"
+
+
+class Conflict(models.Model):
+    """An expert's declared conflict of interest, with an enterprise (all its applications) or one application:
+    the expert is never given, and never sees, an application it covers."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="conflicts")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="expert_conflicts")
+    enterprise = models.ForeignKey("enterprises.Enterprise", models.CASCADE, related_name="+")
+    application = models.ForeignKey(Application, models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    declared_at = models.DateTimeField(_("declared at"))
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "expert", "enterprise"], name="one_conflict_per_enterprise")
+        ]
+
+    def __str__(self):
+        return f"{self.expert_id} × {self.enterprise_id}"
+
+
+class PublicNotice(TimeStampedModel):
+    """A public notice (公示) of a proposed award list: a programme's shortlist, or the enterprises eligible for a
+    measure delivered automatically (免申即享). Objections are recorded during the period; the award is made only
+    after it ends (`ends_on`, `days` working days after `published_on`)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("public notice", "Open")
+        AWARDED = "awarded", _("Awarded")
+
+    measure = models.ForeignKey(Measure, models.PROTECT, related_name="public_notices", verbose_name=_("measure"))
+    programme = models.ForeignKey(
+        Programme, models.PROTECT, null=True, blank=True, related_name="public_notices", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    published_on = models.DateField(_("published on"))
+    days = models.PositiveSmallIntegerField(_("period (working days)"))
+    ends_on = models.DateField(_("period ends on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        constraints = [
+            models.CheckConstraint(
+                name="notice_ends_after_start", condition=models.Q(ends_on__gte=models.F("published_on"))
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def period_over(self, day: date) -> bool:
+        return day > self.ends_on
+
+
+class NoticeEntry(AreaCopyModel):
+    """One enterprise on a public notice, with the amount proposed; removed (with the reason) when an objection
+    against it is upheld."""
+
+    notice = models.ForeignKey(PublicNotice, models.CASCADE, related_name="entries")
+    enterprise = models.ForeignKey("enterprises.Enterprise", models.PROTECT, related_name="+")
+    application = models.OneToOneField(Application, models.PROTECT, null=True, blank=True, related_name="notice_entry")
+    amount = models.DecimalField(_("amount proposed (10k yuan)"), max_digits=12, decimal_places=2, null=True)
+    score = models.DecimalField(_("average score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    removed_reason = models.CharField(_("reason removed"), max_length=300, blank=True)
+    benefit = models.OneToOneField("Benefit", models.SET_NULL, null=True, blank=True, related_name="notice_entry")
+
+    class Meta:
+        ordering = ["notice_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["notice", "enterprise"], name="one_entry_per_enterprise")]
+
+    def __str__(self):
+        return f"{self.notice_id} {self.enterprise_id}"
+
+    @property
+    def removed(self) -> bool:
+        return bool(self.removed_reason)
+
+
+class Objection(models.Model):
+    """An objection to an entry of a public notice: who raised it, what, when; then upheld (the entry is removed)
+    or dismissed, each with its reason."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    entry = models.ForeignKey(NoticeEntry, models.CASCADE, related_name="objections")
+    objector = models.CharField(_("raised by"), max_length=100)
+    text = models.TextField(_("objection"))
+    raised_at = models.DateTimeField(_("raised at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.objector}"
 
 
 class ApplicationAttachment(models.Model):

@@ -360,3 +360,170 @@ def dashboard_panel(ctx):
         ],
         link=reverse("policies:stats") + f"?as_of={ctx.as_of.isoformat()}",
     )
+
+
+# --- Review in stages, public notices and clocks (issue 14) ------------------------------------------------------
+
+# A programme's stage lists: the state its applications wait in at that stage.
+STAGES = {
+    "league": State.SUBMITTED,
+    "region": State.PASSED,
+    "scoring": State.SCORING,
+    "shortlist": State.SHORTLISTED,
+    "notice": State.NOTICE,
+    "awarded": State.AWARDED,
+    "disbursed": State.DISBURSED,
+}
+
+
+def stage_list(*, user: User, programme: Programme, stage: str) -> list[Application]:
+    """A programme's applications at one stage within the user's sight, each with its score summary (`scores`)."""
+    from fugong.policies.services import score_summary
+
+    qs = (
+        access.visible_applications(user)
+        .filter(programme=programme, state=STAGES[stage])
+        .select_related("enterprise", "league", "county")
+        .prefetch_related("assignments__expert")
+        .order_by("league_id", "enterprise__name", "pk")
+    )
+    rows = list(qs)
+    for a in rows:
+        a.scores = score_summary(a.assignments.all())  # type: ignore[attr-defined]
+    if stage in ("notice", "awarded", "disbursed"):
+        rows.sort(key=lambda a: (-(a.scores.average or 0), a.league_id))  # type: ignore[attr-defined]
+    return rows
+
+
+def stage_counts(*, user: User, programme: Programme) -> dict[str, int]:
+    counts = dict(
+        access.visible_applications(user)
+        .filter(programme=programme)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    return {stage: counts.get(state, 0) for stage, state in STAGES.items()}
+
+
+def notice_entries(*, user: User, notice) -> QuerySet:
+    """A public notice's list: the entries still on it for everyone; officials of the area also see those removed."""
+    from fugong.policies.models import NoticeEntry
+
+    qs = NoticeEntry.objects.filter(notice=notice).select_related("enterprise", "league", "county", "application")
+    if not (user.is_official and access.area_scope(user) is not None):
+        qs = qs.filter(removed_reason="")
+    return qs.order_by("removed_reason", "league_id", "enterprise__name", "pk")
+
+
+@dataclass
+class Clock:
+    """A due date, in working days (fugong.problems.deadlines): the guide of a policy, the payment of an award."""
+
+    kind: str  # guide, payment
+    label: str
+    link: str
+    start: date
+    due: date
+    done_on: date | None
+    days_left: int  # working days from the day to the due date; 0 when due today or done
+    overrun: int  # working days past the due date (of the day, or of when it was done)
+
+    @property
+    def open(self) -> bool:
+        return self.done_on is None
+
+
+def _clock(kind, label, link, start, due, done_on, day) -> Clock:
+    from fugong.problems.deadlines import working_days_between
+
+    end = done_on or day
+    overrun = working_days_between(due, end) if end > due else 0
+    left = working_days_between(day, due) if done_on is None and day < due else 0
+    return Clock(kind, label, link, start, due, done_on, left, overrun)
+
+
+def guide_clocks(*, user: User, day: date, policy: Policy | None = None) -> list[Clock]:
+    """Each policy that calls for an application guide: due 7 working days after its issue; done when the first
+    programme of its measures was published."""
+    from django.db.models import Min
+    from django.urls import reverse
+
+    from fugong.policies.services import GUIDE_DAYS
+    from fugong.problems.deadlines import add_working_days
+
+    policies = (
+        access.visible_policies(user)
+        .filter(guide_required=True, issued_on__lte=day, **({"pk": policy.pk} if policy else {}))
+        .annotate(first_guide=Min("measures__programmes__published_on"))
+    )
+    out = []
+    for p in policies:
+        done = p.first_guide if p.first_guide is not None and p.first_guide <= day else None
+        due = add_working_days(p.issued_on, GUIDE_DAYS)
+        out.append(
+            _clock(
+                "guide", f"{p.number or p.title}", reverse("policies:policy", args=[p.pk]), p.issued_on, due, done, day
+            )
+        )
+    return out
+
+
+def policy_guide_clock(*, user: User, policy: Policy, day: date) -> Clock | None:
+    return next(iter(guide_clocks(user=user, day=day, policy=policy)), None)
+
+
+def application_payment_clock(application: Application, day: date) -> Clock | None:
+    from django.urls import reverse
+
+    from fugong.problems.deadlines import add_working_days
+
+    if application.awarded_on is None or application.measure.payment_days is None:
+        return None
+    due = add_working_days(application.awarded_on, application.measure.payment_days)
+    link = reverse("policies:application", args=[application.pk])
+    return _clock(
+        "payment", application.enterprise.name, link, application.awarded_on, due, application.disbursed_on, day
+    )
+
+
+def payment_clocks(*, user: User, day: date) -> list[Clock]:
+    """Each award of a measure with a payment period: a programme's application from its award to its
+    disbursement; an automatic list from the end of its public notice to its award (the benefits paid)."""
+    from django.urls import reverse
+
+    from fugong.policies.models import PublicNotice
+    from fugong.problems.deadlines import add_working_days
+
+    awarded = (
+        access.visible_applications(user)
+        .filter(
+            state__in=[State.AWARDED, State.DISBURSED], measure__payment_days__isnull=False, awarded_on__isnull=False
+        )
+        .select_related("enterprise", "measure")
+    )
+    out: list[Clock] = [c for a in awarded if (c := application_payment_clock(a, day)) is not None]
+    if access.can_match(user):
+        notices = PublicNotice.objects.filter(
+            programme__isnull=True, measure__payment_days__isnull=False, ends_on__lt=day
+        ).select_related("measure")
+        for n in notices:
+            due = add_working_days(n.ends_on, n.measure.payment_days or 0)
+            out.append(
+                _clock(
+                    "payment",
+                    n.title,
+                    reverse("policies:public_notice", args=[n.pk]),
+                    n.ends_on,
+                    due,
+                    n.awarded_on,
+                    day,
+                )
+            )
+    return out
+
+
+def overrun_clocks(*, user: User, day: date) -> list[Clock]:
+    """What has overrun its clock (open or done late), the longest overrun first."""
+    clocks = guide_clocks(user=user, day=day) + payment_clocks(user=user, day=day)
+    return sorted((c for c in clocks if c.overrun), key=lambda c: (-c.overrun, c.due))

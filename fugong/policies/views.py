@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong import access
@@ -19,9 +20,18 @@ from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
 from fugong.notices import selectors as notices
 from fugong.policies import eligibility, excel, selectors, services
-from fugong.policies.forms import ApplicationForm, AttachmentForm, MoveForm, PolicyAttachmentForm
+from fugong.policies.forms import (
+    ApplicationForm,
+    AttachmentForm,
+    AutomaticNoticeForm,
+    MoveForm,
+    ObjectionForm,
+    OutcomeForm,
+    PolicyAttachmentForm,
+    ProgrammeForm,
+)
 from fugong.policies.measure_problems import problems_about
-from fugong.policies.models import BenefitType, Delivery, State
+from fugong.policies.models import BenefitType, Delivery, Objection, State
 
 PAGE_SIZE = 50
 LISTS = {"eligible", "not_applied", "received", "not_reached"}
@@ -53,7 +63,11 @@ def library(request):
 @require_GET
 def policy_detail(request, pk):
     policy = access.access_policy(request.user, pk)
+    day = timezone.localdate()
     context = {
+        "guide_clock": next(
+            (c for c in selectors.guide_clocks(user=request.user, day=day) if c.link.endswith(f"/{pk}/")), None
+        ),
         "policy": policy,
         "measures": policy.measures.all(),
         "attachments": policy.attachments.all(),
@@ -113,6 +127,7 @@ def measure_detail(request, pk):
         "combine": "any" if "any" in measure.rule else "all",
         "programmes": measure.programmes.all(),
         "today": day,
+        "can_run": access.can_run_reviews(request.user),
     }
     context["measure_problems"] = problems_about(user=request.user, measure=measure)[:20]
     if enterprise is not None:
@@ -220,7 +235,15 @@ def programme_detail(request, pk):
         "measure": programme.measure,
         "open": programme.is_open(day),
         "mine": access.own_enterprise(request.user) is not None,
+        "can_run": access.can_run_reviews(request.user),
+        "notices": programme.public_notices.all(),
     }
+    if access.can_see_stages(request.user):
+        context["stages"] = [
+            (key, STAGE_LABELS[key], n)
+            for key, n in selectors.stage_counts(user=request.user, programme=programme).items()
+        ]
+        context["experts"] = programme.experts.all()
     return render(request, "policies/programme.html", context)
 
 
@@ -259,12 +282,24 @@ def application_list(request):
 @require_GET
 def application_detail(request, pk):
     application = access.access_application(request.user, pk)
+    assignments = list(application.assignments.select_related("expert"))
     context = {
         "a": application,
         "events": application.events.select_related("actor"),
         "attachments": application.attachments.all(),
         "missing": services.missing_materials(application),
-        "actions": services.TRANSITIONS.choices(application, request.user),
+        "actions": services.move_choices(request.user, application),
+        "scores": services.score_summary(assignments),
+        "assignments": assignments if access.can_see_stages(request.user) else [],
+        "panel": _assignable(request.user, application),
+        "payment": next(
+            (
+                c
+                for c in selectors.payment_clocks(user=request.user, day=timezone.localdate())
+                if c.link.endswith(f"/{pk}/")
+            ),
+            None,
+        ),
         "can_attach": access.is_applicant(request.user, application)
         and application.state in (State.DRAFT, State.RETURNED),
         "form": AttachmentForm(),
@@ -345,3 +380,398 @@ def benefit_export(request):
     )
     name = export_name(user=request.user, scope=Scope(above_scale=None), what="政策兑现台账", day=day, ext="xlsx")
     return xlsx_response(content, name)
+
+
+# --- Review in stages, experts, public notices, clocks (issue 14) ----------------------------------------------
+
+STAGE_LABELS = {
+    "league": _lazy("League pre-review"),
+    "region": _lazy("Region review"),
+    "scoring": _lazy("Expert scoring"),
+    "shortlist": _lazy("Shortlist"),
+    "notice": _lazy("Public notice"),
+    "awarded": _lazy("Awarded"),
+    "disbursed": _lazy("Disbursed"),
+}
+
+
+def _assignable(user, application):
+    """The panel's experts the region may still give this application: not yet assigned, no conflict declared."""
+    if not (access.can_run_reviews(user) and application.state == State.SCORING and application.programme):
+        return []
+    conflicted = application.programme.conflicts.filter(enterprise_id=application.enterprise_id).values("expert_id")
+    return list(
+        application.programme.experts.exclude(pk__in=application.assignments.values("expert_id")).exclude(
+            pk__in=conflicted
+        )
+    )
+
+
+def _errors(request, e: ValidationError) -> None:
+    messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
+
+
+@login_required
+def programme_create(request, pk):
+    measure = access.access_measure(request.user, pk)
+    if not access.can_edit_policies(request.user):
+        raise Http404
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = services.programme_save(
+                actor=request.user,
+                measure=measure,
+                name=data["name"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                max_amount=data["max_amount"],
+                materials=[m for m in data["materials"].splitlines() if m.strip()],
+                score_sheet=services.parse_score_sheet(data["score_sheet"]),
+                notice_days=data["notice_days"],
+                guide=data["guide"],
+            )
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                add_service_errors(form, e)
+            else:
+                form.add_error("score_sheet", e)
+        else:
+            messages.success(request, _("Programme published."))
+            return redirect("policies:programme", pk=programme.pk)
+    return render(request, "policies/programme_form.html", {"form": form, "measure": measure})
+
+
+@login_required
+@require_POST
+def programme_expert_add(request, pk):
+    programme = access.access_programme(request.user, pk)
+    if not access.can_run_reviews(request.user):
+        raise Http404
+    from fugong.accounts.models import User
+
+    expert = User.objects.filter(username=(request.POST.get("username") or "").strip()[:150]).first()
+    if expert is None:
+        messages.error(request, _("No user of that name."))
+    else:
+        try:
+            services.expert_add(actor=request.user, programme=programme, expert=expert)
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, _("Added to the panel."))
+    return redirect("policies:programme", pk=pk)
+
+
+@login_required
+@require_GET
+def stage_list(request, pk, stage):
+    programme = access.access_programme(request.user, pk)
+    if not access.can_see_stages(request.user) or stage not in selectors.STAGES:
+        raise Http404
+    rows = selectors.stage_list(user=request.user, programme=programme, stage=stage)
+    can_run = access.can_run_reviews(request.user)
+    if can_run and stage == "scoring":
+        for a in rows:
+            a.assignable = _assignable(request.user, a)  # type: ignore[attr-defined]
+    context = {
+        "programme": programme,
+        "stage": stage,
+        "stage_label": STAGE_LABELS[stage],
+        "stages": [
+            (key, STAGE_LABELS[key], n)
+            for key, n in selectors.stage_counts(user=request.user, programme=programme).items()
+        ],
+        "rows": rows,
+        "can_run": can_run,
+    }
+    return render(request, "policies/stage.html", context)
+
+
+@login_required
+@require_GET
+def stage_export(request, pk, stage):
+    programme = access.access_programme(request.user, pk)
+    if not access.can_see_stages(request.user) or stage not in selectors.STAGES:
+        raise Http404
+    rows = selectors.stage_list(user=request.user, programme=programme, stage=stage)
+    day = timezone.localdate()
+    content = write_xlsx(
+        excel.stage_columns(stage),
+        excel.stage_rows(rows, stage),
+        title=f"{programme.name}（{STAGE_LABELS[stage]}）",
+        subtitle=day.isoformat(),
+        footer=excel.FOOTER,
+    )
+    name = export_name(
+        user=request.user,
+        scope=Scope(above_scale=None),
+        what=f"{programme.name}_{STAGE_LABELS[stage]}",
+        day=day,
+        ext="xlsx",
+    )
+    return xlsx_response(content, name)
+
+
+@login_required
+@require_POST
+def assign_expert(request, pk):
+    application = access.access_application(request.user, pk)
+    if not access.can_run_reviews(request.user):
+        raise Http404
+    expert = (
+        application.programme.experts.filter(pk=bounds.id_param(request.POST.get("expert"), "expert") or 0).first()
+        if application.programme
+        else None
+    )
+    if expert is None:
+        messages.error(request, _("Choose an expert of the programme's panel."))
+    else:
+        try:
+            services.expert_assign(actor=request.user, application=application, expert=expert)
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, _("Assigned to %(name)s.") % {"name": expert.get_full_name() or expert.username})
+    return redirect(
+        request.POST.get("next")
+        if request.POST.get("next", "").startswith("/policies/")
+        else reverse("policies:application", args=[pk])
+    )
+
+
+@login_required
+def score(request, pk):
+    """The expert's score sheet for one application assigned to them (404 for anyone else)."""
+    assignment = access.access_assignment(request.user, pk)
+    application = assignment.application
+    sheet = application.programme.score_sheet if application.programme else []
+    values = {item["item"]: assignment.scores.get(item["item"], "") for item in sheet}
+    if request.method == "POST":
+        values = {item["item"]: (request.POST.get(f"item-{i}") or "").strip()[:20] for i, item in enumerate(sheet)}
+        try:
+            services.scores_save(actor=request.user, assignment=assignment, points=values)
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, _("Scores saved."))
+            return redirect("policies:reviews")
+    context = {
+        "a": application,
+        "assignment": assignment,
+        "items": [(i, item["item"], item["max"], values.get(item["item"], "")) for i, item in enumerate(sheet)],
+        "attachments": application.attachments.all(),
+    }
+    return render(request, "policies/score.html", context)
+
+
+@login_required
+@require_GET
+def reviews(request):
+    """An expert's page: the programmes of their panels, the applications assigned, the conflicts to declare."""
+    if not access.can_be_expert(request.user):
+        raise Http404
+    programmes = []
+    for programme in access.expert_programmes(request.user).select_related("measure"):
+        declared = programme.conflicts.filter(expert=request.user)
+        applicants = (
+            programme.applications.exclude(state__in=[State.DRAFT, State.RETURNED])
+            .exclude(enterprise_id__in=declared.values("enterprise_id"))
+            .values_list("enterprise_id", "enterprise__name")
+            .distinct()
+            .order_by("enterprise__name")
+        )
+        programmes.append(
+            {
+                "programme": programme,
+                "assigned": access.expert_applications(request.user)
+                .filter(programme=programme)
+                .select_related("enterprise")
+                .prefetch_related("assignments"),
+                "declared": declared.select_related("enterprise"),
+                "applicants": list(applicants),
+            }
+        )
+    for p in programmes:
+        for a in p["assigned"]:  # type: ignore[attr-defined]
+            a.mine = next((x for x in a.assignments.all() if x.expert_id == request.user.pk), None)
+    return render(request, "policies/reviews.html", {"programmes": programmes})
+
+
+@login_required
+@require_POST
+def conflict_declare(request, pk):
+    programme = access.access_expert_programme(request.user, pk)
+    from fugong.enterprises.models import Enterprise
+
+    enterprise_id = bounds.id_param(request.POST.get("enterprise"), "enterprise") or 0
+    enterprise = (
+        Enterprise.objects.filter(pk=enterprise_id, policy_applications__programme=programme).distinct().first()
+    )
+    if enterprise is None:
+        messages.error(request, _("Choose an applicant of the programme."))
+    else:
+        services.conflict_declare(
+            actor=request.user, programme=programme, enterprise=enterprise, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Conflict declared: you will not be given its applications."))
+    return redirect("policies:reviews")
+
+
+@login_required
+@require_POST
+def publish_shortlist(request, pk):
+    programme = access.access_programme(request.user, pk)
+    if not access.can_run_reviews(request.user):
+        raise Http404
+    try:
+        notice = services.notice_publish_shortlist(actor=request.user, programme=programme)
+    except ValidationError as e:
+        _errors(request, e)
+        return redirect("policies:programme", pk=pk)
+    messages.success(request, _("Published for public notice until %(day)s.") % {"day": notice.ends_on.isoformat()})
+    return redirect("policies:public_notice", pk=notice.pk)
+
+
+@login_required
+@require_POST
+def propose_automatic(request, pk):
+    measure = access.access_measure(request.user, pk)
+    if not access.can_run_reviews(request.user):
+        raise Http404
+    form = AutomaticNoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect("policies:measure", pk=pk)
+    try:
+        notice = services.notice_propose_automatic(
+            actor=request.user, measure=measure, days=form.cleaned_data["days"], amount=form.cleaned_data["amount"]
+        )
+    except ValidationError as e:
+        _errors(request, e)
+        return redirect("policies:measure", pk=pk)
+    messages.success(request, _("Published for public notice until %(day)s.") % {"day": notice.ends_on.isoformat()})
+    return redirect("policies:public_notice", pk=notice.pk)
+
+
+@login_required
+@require_GET
+def public_notices(request):
+    qs = access.visible_public_notices(request.user).select_related("measure", "programme")
+    return render(
+        request,
+        "policies/public_notices.html",
+        {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_GET
+def public_notice(request, pk):
+    notice = access.access_public_notice(request.user, pk)
+    day = timezone.localdate()
+    entries = list(selectors.notice_entries(user=request.user, notice=notice).prefetch_related("objections"))
+    for e in entries:
+        e.show_objections = access.can_see_objections(request.user, e)
+        e.may_object = access.can_record_objection(request.user, e) and notice.published_on <= day <= notice.ends_on
+    from fugong.problems.deadlines import working_days_between
+
+    context = {
+        "notice": notice,
+        "entries": entries,
+        "today": day,
+        "days_left": working_days_between(day, notice.ends_on) if day < notice.ends_on else 0,
+        "over": notice.period_over(day),
+        "can_run": access.can_run_reviews(request.user),
+        "objection_form": ObjectionForm(),
+        "pending": Objection.Outcome.PENDING,
+    }
+    return render(request, "policies/public_notice.html", context)
+
+
+@login_required
+@require_GET
+def public_notice_export(request, pk):
+    notice = access.access_public_notice(request.user, pk)
+    day = timezone.localdate()
+    content = write_xlsx(
+        excel.NOTICE_COLUMNS,
+        excel.notice_rows(selectors.notice_entries(user=request.user, notice=notice)),
+        title=f"{notice.title}（公示）",
+        subtitle=f"{notice.published_on.isoformat()} – {notice.ends_on.isoformat()}",
+        footer=excel.FOOTER,
+    )
+    name = export_name(
+        user=request.user, scope=Scope(above_scale=None), what=f"{notice.title}_公示名单", day=day, ext="xlsx"
+    )
+    return xlsx_response(content, name)
+
+
+@login_required
+@require_POST
+def objection_record(request, pk):
+    entry = access.access_notice_entry(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+    else:
+        try:
+            services.objection_record(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, _("Objection recorded."))
+    return redirect("policies:public_notice", pk=entry.notice_id)
+
+
+@login_required
+@require_POST
+def objection_handle(request, pk):
+    objection = access.access_objection(request.user, pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Uphold or dismiss, and give the reason."))
+    else:
+        try:
+            services.objection_handle(actor=request.user, objection=objection, **form.cleaned_data)
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, _("Objection handled."))
+    return redirect("policies:public_notice", pk=objection.entry.notice_id)
+
+
+@login_required
+@require_POST
+def notice_award(request, pk):
+    notice = access.access_public_notice(request.user, pk)
+    if not access.can_run_reviews(request.user):
+        raise Http404
+    try:
+        n = services.notice_award(actor=request.user, notice=notice)
+    except ValidationError as e:
+        _errors(request, e)
+    else:
+        messages.success(request, _("Awarded to %(n)d enterprises.") % {"n": n})
+    return redirect("policies:public_notice", pk=pk)
+
+
+@login_required
+@require_GET
+def clocks(request):
+    """The region's clocks: application guides due after their policies, payments due after awards."""
+    if not access.can_run_reviews(request.user):
+        raise Http404
+    day = _day(request)
+    context = {
+        "day": day,
+        "overrun": selectors.overrun_clocks(user=request.user, day=day),
+        "open": [
+            c
+            for c in selectors.guide_clocks(user=request.user, day=day)
+            + selectors.payment_clocks(user=request.user, day=day)
+            if c.open and not c.overrun
+        ],
+    }
+    return render(request, "policies/clocks.html", context)

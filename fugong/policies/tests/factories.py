@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from fugong.accounts.models import User
+from fugong.accounts.models import Role, User
 from fugong.notices.models import Notice
 from fugong.notices.services import notify
 from fugong.policies import services
@@ -53,9 +53,16 @@ def make_measure(
     )
 
 
-def make_programme(measure: Measure, *, materials=("申报书", "营业执照"), days_open=30) -> Programme:
+SHEET = [{"item": "技术创新能力", "max": 40}, {"item": "市场前景", "max": 30}, {"item": "财务状况", "max": 30}]
+
+
+def make_programme(
+    measure: Measure, *, materials=("申报书", "营业执照"), days_open=30, score_sheet=None, notice_days=5
+) -> Programme:
     today = timezone.localdate()
     return services.programme_save(
+        score_sheet=SHEET if score_sheet is None else score_sheet,
+        notice_days=notice_days,
         actor=None,
         measure=measure,
         name="2020年专精特新中小企业专项资金",
@@ -92,7 +99,9 @@ def matrix_context(inside, outside, users) -> dict:
     notify(recipients=list(users.values()), text="测试通知", link="/policies/", kind="test")
     other = User.objects.get(username="oscar_outsider")
     notify(recipients=[other], text="别人的通知", link="/policies/", kind="test")
+    review = review_context(inside, outside, users[Role.HANDLER], policy)
     return {
+        **review,
         "policy": policy,
         "measure": measure,
         "spare_measure": spare,
@@ -104,4 +113,49 @@ def matrix_context(inside, outside, users) -> dict:
         "application_file_out": files[application_out.pk],
         "notices": {u.role: Notice.objects.get(user=u) for u in users.values()},
         "notice_out": Notice.objects.get(user=other),
+    }
+
+
+def to_scoring(application: Application, *, league_user=None, region_user=None) -> Application:
+    """Submit, pass the league, pass the region: the application waits for its experts."""
+    for action, actor in (("submit", None), ("pass", league_user), ("region_pass", region_user)):
+        application = services.application_move(actor=actor, application=application, action=action)
+    return application
+
+
+def score_all(application: Application, experts, points=(30, 20, 20)) -> None:
+    for expert, base in zip(experts, points, strict=False):
+        assignment = services.expert_assign(actor=None, application=application, expert=expert)
+        sheet = application.programme.score_sheet
+        services.scores_save(
+            actor=expert,
+            assignment=assignment,
+            points={item["item"]: min(item["max"], base) for item in sheet},
+        )
+
+
+def review_context(inside, outside, expert, policy) -> dict:
+    """A programme with the handler on its panel; an application of each enterprise in expert scoring, the inside
+    one assigned to the expert; a measure delivered automatically published for public notice today, an objection
+    recorded against the inside enterprise's entry."""
+    measure = make_measure(policy, title="专精特新专项资金", benefit_type="subsidy", amount="100")
+    programme = make_programme(measure, materials=())
+    services.expert_add(actor=None, programme=programme, expert=expert)
+    scoring_in = to_scoring(make_application(inside, measure, programme=programme))
+    scoring_out = to_scoring(make_application(outside, measure, programme=programme))
+    services.expert_assign(actor=None, application=scoring_in, expert=expert)
+    automatic = make_measure(policy, title="免申即享补贴", delivery="automatic", amount="5")
+    notice = services.notice_propose_automatic(actor=None, measure=automatic)
+    entry_in = notice.entries.get(enterprise=inside)
+    objection = services.objection_record(actor=None, entry=entry_in, objector="群众来信", text="该企业已停产")
+    return {
+        "review_programme": programme,
+        "scoring_in": scoring_in,
+        "scoring_out": scoring_out,
+        "automatic": automatic,
+        "public_notice": notice,
+        "entry_in": entry_in,
+        "entry_out": notice.entries.get(enterprise=outside),
+        "objection": objection,
+        "expert": expert,
     }
