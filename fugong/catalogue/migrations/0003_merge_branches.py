@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_encrypt_personal_data'),
-        ('catalogue', '0002_vouchers'),
+        ("catalogue", "0002_encrypt_personal_data"),
+        ("catalogue", "0002_vouchers"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0002_encrypt_personal_data'),
-        ('policies', '0002_measure_problems'),
-        ('policies', '0002_review_stages'),
+        ("policies", "0002_encrypt_personal_data"),
+        ("policies", "0002_measure_problems"),
+        ("policies", "0002_review_stages"),
     ]
 
-    operations = [
-    ]
+    operations = []
