@@ -202,7 +202,10 @@ def evidence_download(request, pk):
     if file is None:
         raise Http404
     access.access_voucher(request.user, file.voucher_id)
-    response = FileResponse(services.file_path(file).open("rb"), content_type=file.content_type)  # type: ignore[arg-type]
+    path = services.file_path(file)  # type: ignore[arg-type]
+    if not path.is_file():  # gone from the disk: as if it did not exist
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=file.content_type)
     response["Content-Disposition"] = "inline" if file.content_type.startswith("image/") else "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     return response

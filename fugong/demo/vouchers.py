@@ -8,7 +8,6 @@ for the provider's evidence and payment request.
 """
 
 import random
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -85,7 +84,10 @@ def build_vouchers(ctx, rng: random.Random, first_provider_id: int | None) -> di
         if not is_login and rng.random() > 0.7:
             continue
         used.add(voucher.pk)
-        day = min(max(claim.delivered_on, voucher.issued_on) + timedelta(days=rng.randint(0, 4)), VALID_UNTIL)
+        day = min(
+            max(claim.delivered_on or voucher.issued_on, voucher.issued_on) + timedelta(days=rng.randint(0, 4)),
+            VALID_UNTIL,
+        )
         voucher = vouchers.voucher_move(actor=None, voucher=voucher, action="redeem", claim=claim, on=day,
                                         at=_at(day, 14))  # fmt: skip
         outcome = "redeemed" if is_login else rng.choices(list(OUTCOMES), weights=list(OUTCOMES.values()))[0]
@@ -131,9 +133,12 @@ def _pay_through(rng: random.Random, voucher: Voucher, outcome: str, day: date) 
 
 
 def wipe_vouchers() -> None:
+    # Only the files of the rows wiped: another process (a test run) may keep its own under the same folder.
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    for path in VoucherFile.objects.values_list("path", flat=True):
+        (root / path).unlink(missing_ok=True)
     VoucherFile.objects.all().delete()
     VoucherEvent.objects.all().delete()
     Voucher.objects.all().delete()
     VoucherProgramme.objects.filter(carry_over_to__isnull=False).delete()
     VoucherProgramme.objects.all().delete()
-    shutil.rmtree(Path(settings.PRIVATE_MEDIA_ROOT) / "vouchers", ignore_errors=True)
