@@ -55,6 +55,10 @@ def test_the_dashboard_draws_its_charts_and_the_map(watched, live_picture, lang,
     expect(page.locator("#map-chart canvas")).to_have_count(1)
     expect(page.get_by_test_id("kpi-production_resumed").get_by_test_id("kpi-value")).not_to_have_text("—")
     expect(page.get_by_test_id("table-ranking").get_by_test_id("row")).to_have_count(14)
+    # The industry, park and tag tables and the panels load after the page, each in place of its placeholder.
+    for name in ("industry", "park", "tag"):
+        expect(page.get_by_test_id(f"table-{name}").get_by_test_id("totals")).to_be_visible()
+    expect(page.locator("[data-testid^='lazy-']")).to_have_count(0)
     page.get_by_test_id("map-kpi").select_option("on_duty_rate")
     expect(page).to_have_url(re.compile(r"map=on_duty_rate"))
     page.wait_for_timeout(300)

@@ -303,3 +303,24 @@ def test_the_printed_dashboard_has_its_title_and_date_and_the_map_its_words(clie
     assert text["legend"]["resumption_rate"].endswith("（%）")
     assert text["legend"]["production_resumed"].endswith("（户）")
     assert text["legend"]["on_duty"].endswith("（人）")
+
+
+def test_the_tables_load_on_their_own_request_paged_with_the_totals_of_every_row(client, picture, monkeypatch):
+    as_region(client, picture)
+    html = client.get(f"/analytics/?{AS_OF}").text
+    for table in ("industry", "park", "tag"):  # placeholders the page fills after itself
+        assert f'hx-get="/analytics/table/{table}/?{AS_OF}"' in html and f'data-testid="table-{table}"' not in html
+    assert 'hx-get="/analytics/panels/?' in html
+    whole = client.get(f"/analytics/table/ranking/?{AS_OF}", HTTP_HX_REQUEST="true")
+    codes = [r.code for r in whole.context["table"].rows]
+    assert "<html" not in whole.text and [r.code for r in whole.context["rows"]] == codes and len(codes) == 4
+    # Three rows a page: the second page holds the last, the totals row is still the whole table's.
+    monkeypatch.setattr(selectors, "TABLE_PAGE_SIZE", 3)
+    second = client.get(f"/analytics/table/ranking/?{AS_OF}&page=2", HTTP_HX_REQUEST="true")
+    assert [r.code for r in second.context["rows"]] == codes[3:]
+    assert second.context["table"].totals == whole.context["table"].totals
+    assert 'hx-get="/analytics/table/ranking/?' in second.text and "page=1" in second.text
+    # Without htmx it is a page of its own; a table the dashboard has not, or a scope out of reach, is not found.
+    assert "<html" in client.get(f"/analytics/table/tag/?{AS_OF}").text
+    assert client.get(f"/analytics/table/nothing/?{AS_OF}").status_code == 404
+    assert client.get(f"/analytics/table/ranking/?{AS_OF}&county=150202").status_code == 404
