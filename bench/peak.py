@@ -303,12 +303,16 @@ def load(
 
 def server_env(database_url: str) -> dict:
     """The production posture, as a deployment would set it, for plain HTTP on loopback."""
+    from django.conf import settings  # after setup_django
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV")}
     return {
         **keep,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "FUGONG_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        # The key the benchmark's own process sealed the contacts with (its development default), as a
+        # deployment sets its own: production refuses to start without one.
+        "FIELD_KEYS": os.environ.get("FIELD_KEYS") or settings.FIELD_KEYS,
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": database_url,
         "DB_CONN_MAX_AGE": "600",

@@ -1,5 +1,6 @@
 """The security posture: CSP on every page, and the production settings checked in a subprocess."""
 
+import base64
 import json
 import os
 import re
@@ -17,6 +18,8 @@ from fugong.accounts.models import Role
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION_KEY = "p7Xq2#Lm9vR4tW8zK1nB6cY3hJ0fD5sG-aE@uI7oP2qZ9xV4bN8mC1lK6jH3g"
 HOST = "fugong.example.gov.cn"
+# Production refuses to start without the keys of the encrypted personal data (config/settings.py).
+PRODUCTION_FIELD_KEYS = "prod:" + base64.b64encode(b"p" * 32).decode()
 
 
 def policy_of(response) -> dict[str, list[str]]:
@@ -127,6 +130,7 @@ def run_django(args: list[str], **env_vars: str) -> subprocess.CompletedProcess:
     # DJANGO_ALLOW_ASYNC_UNSAFE (set for the browser tests) would make check --deploy warn.
     dropped = {"DEBUG", "SECRET_KEY", "FAST_PASSWORD_HASHER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.setdefault("FIELD_KEYS", PRODUCTION_FIELD_KEYS)
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",
