@@ -304,6 +304,7 @@ def load(
 def server_env(database_url: str) -> dict:
     """The production posture, as a deployment would set it, for plain HTTP on loopback."""
     from django.conf import settings  # after setup_django
+
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV")}
     return {
         **keep,
