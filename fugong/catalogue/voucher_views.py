@@ -20,6 +20,7 @@ from fugong.core.case_views import moves_view
 from fugong.core.excel import xlsx_response
 from fugong.core.forms import add_service_errors
 from fugong.enterprises.views import filter_query
+from fugong.problems import attachments
 
 PAGE_SIZE = 30
 
@@ -202,7 +203,7 @@ def evidence_download(request, pk):
     if file is None:
         raise Http404
     access.access_voucher(request.user, file.voucher_id)
-    path = services.file_path(file)  # type: ignore[arg-type]
+    path = attachments.path_of(file)
     if not path.is_file():  # gone from the disk: as if it did not exist
         raise Http404
     response = FileResponse(path.open("rb"), content_type=file.content_type)

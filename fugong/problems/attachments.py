@@ -8,6 +8,7 @@ import io
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,7 +115,12 @@ def attachment_add(*, actor: User | None, problem: Problem, name: str, content: 
     return attachment
 
 
-def path_of(attachment: Attachment) -> Path:
+class Stored(Protocol):
+    path: str  # relative to settings.PRIVATE_MEDIA_ROOT
+
+
+def path_of(attachment: Stored) -> Path:
+    """Where a stored file lies, refusing any path that would leave the private root."""
     root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     path = (root / attachment.path).resolve()
     if root not in path.parents:
