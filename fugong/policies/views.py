@@ -399,12 +399,21 @@ def _assignable(user, application):
     """The panel's experts the region may still give this application: not yet assigned, no conflict declared."""
     if not (access.can_run_reviews(user) and application.state == State.SCORING and application.programme):
         return []
-    conflicted = application.programme.conflicts.filter(enterprise_id=application.enterprise_id).values("expert_id")
-    return list(
-        application.programme.experts.exclude(pk__in=application.assignments.values("expert_id")).exclude(
-            pk__in=conflicted
-        )
-    )
+    return _panel_left(application.programme, [application])[0]
+
+
+def _panel_left(programme, applications) -> list[list]:
+    """For each application in expert scoring, the panel's experts not yet assigned to it and without a conflict
+    declared with its enterprise: one read of the panel and one of its conflicts for the whole list."""
+    panel = list(programme.experts.all())
+    conflicted: dict[int, set[int]] = {}
+    for enterprise_id, expert_id in programme.conflicts.values_list("enterprise_id", "expert_id"):
+        conflicted.setdefault(enterprise_id, set()).add(expert_id)
+    left = []
+    for a in applications:
+        taken = {x.expert_id for x in a.assignments.all()} | conflicted.get(a.enterprise_id, set())
+        left.append([e for e in panel if e.pk not in taken] if a.state == State.SCORING else [])
+    return left
 
 
 def _errors(request, e: ValidationError) -> None:
@@ -473,8 +482,8 @@ def stage_list(request, pk, stage):
     rows = selectors.stage_list(user=request.user, programme=programme, stage=stage)
     can_run = access.can_run_reviews(request.user)
     if can_run and stage == "scoring":
-        for a in rows:
-            a.assignable = _assignable(request.user, a)  # type: ignore[attr-defined]
+        for a, experts in zip(rows, _panel_left(programme, rows), strict=True):
+            a.assignable = experts  # type: ignore[attr-defined]
     context = {
         "programme": programme,
         "stage": stage,
