@@ -155,10 +155,12 @@ def authenticator_code(username: str) -> str:
 
     from fugong.security import totp
 
-    step = max(totp.step_at(), _TOTP_LAST.get(username, 0) + 1)
-    if step > totp.step_at() + 1:  # both this step's code and the next one's are spent: wait for the next step
+    unused = _TOTP_LAST.get(username, 0) + 1
+    # The server takes this step's code or the next one's; when both are spent, wait until the first unused step
+    # is the next one (not merely until the clock turns: the step it turns to may be the one just used).
+    while unused > totp.step_at() + 1:
         time.sleep(totp.STEP - time.time() % totp.STEP + 0.1)
-        step = totp.step_at()
+    step = max(totp.step_at(), unused)
     _TOTP_LAST[username] = step
     return totp.hotp(TOTP_SECRETS[username], step)
 

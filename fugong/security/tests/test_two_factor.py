@@ -93,3 +93,26 @@ def test_the_administrators_are_asked(client, users):
     for username in ("kim_sysadmin", "leo_secadmin", "mia_auditadmin"):
         client.logout()
         assert password_step(client, username).url == reverse("security:two_factor")
+
+
+def test_the_test_authenticator_never_gives_a_spent_step(monkeypatch):
+    """The browser tests' authenticator: once this step's and the next step's codes are spent, it waits until an
+    unused step is one the server takes, never handing back the step it just used (a flaky sign-in, once)."""
+    from config.tests import browser_support
+
+    clock = {"now": 1000 * totp.STEP + 5.0}
+    monkeypatch.setattr(totp.time, "time", lambda: clock["now"])
+
+    def sleep(seconds):
+        clock["now"] += seconds
+
+    monkeypatch.setattr("time.sleep", sleep)
+    monkeypatch.setitem(browser_support.TOTP_SECRETS, "persona", totp.new_secret())
+    monkeypatch.setattr(browser_support, "_TOTP_LAST", {})
+    used = []
+    for _ in range(6):
+        browser_support.authenticator_code("persona")
+        step = browser_support._TOTP_LAST["persona"]
+        assert step not in used
+        assert totp.step_at() <= step <= totp.step_at() + 1
+        used.append(step)
